@@ -42,8 +42,13 @@ export type Device = 'cpu' | 'gpu'
 
 /** What a subject or dataset receives for one trial. */
 export interface TrialContext {
-  /** Seed derived from (root seed, trial key). */
+  /** Seed derived from (root seed, trial config key). */
   seed: number
+  /**
+   * Seed shared by every subject at this dataset point and repetition: use it for artifacts that
+   * several subjects reuse (a pre-trained network, a split), so they see the same one.
+   */
+  sharedSeed: number
   /** Seeded generator; the only source of randomness a subject may use. */
   rng: Rng
   profile: Profile
@@ -109,4 +114,12 @@ export type AnyModel = ModelDef<any, any>
 /** Helper for subjects: build a metric. */
 export function metric(value: number, unit: string, better: Better, samples?: number[]): Metric {
   return samples ? { value, unit, better, samples } : { value, unit, better }
+}
+
+/** Thrown by a subject that cannot run here (no compiler, no GPU): recorded as `skipped`. */
+export class TrialSkipped extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'TrialSkipped'
+  }
 }

@@ -1,0 +1,56 @@
+/**
+ * `onnxruntime-dense`: a dense layer stack run by onnxruntime-node's CPU kernels, with explicit
+ * intra-op threads and sequential execution; the reference point of the dense-inference study.
+ */
+import * as ort from 'onnxruntime-node'
+import { z } from 'zod'
+import { type DenseStack, maxRelativeError } from '../../datasets/dense-stack.ts'
+import { measureLatency } from '../../harness/measure/latency.ts'
+import { median } from '../../harness/stats/describe.ts'
+import { metric, type SubjectDef } from '../../harness/types.ts'
+import { denseStackModel } from './graph.ts'
+
+const Params = z.strictObject({
+  /** Sampling round, ms. @default 400 */
+  timeMs: z.number().positive().default(400),
+  minSamples: z.number().int().min(1).default(10),
+})
+
+export const onnxruntimeDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
+  name: 'onnxruntime-dense',
+  kind: 'baseline',
+  description: 'Dense layer stack in onnxruntime-node (CPU execution provider)',
+  params: Params,
+  async run(ctx, { params, dataset }) {
+    const stack = dataset.data
+    const session = await ort.InferenceSession.create(denseStackModel(stack.layers, stack.batch), {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: ctx.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    })
+    ctx.annotate('backend', 'onnxruntime-cpu')
+    ctx.annotate('intraOpThreads', ctx.threads)
+    const first = stack.layers[0]
+    if (!first) throw new RangeError('dense-stack has no layers')
+    const feeds = { x: new ort.Tensor('float32', stack.input, [stack.batch, first.inputs]) }
+    try {
+      const out = await session.run(feeds)
+      const error = maxRelativeError(out.y?.data as Float32Array, stack.expected)
+      const { samples } = await measureLatency(() => session.run(feeds), {
+        timeMs: params.timeMs,
+        minSamples: params.minSamples,
+      })
+      const ms = median(samples)
+      return {
+        latency_ms: metric(ms, 'ms', 'lower', samples),
+        throughput: metric((stack.batch / ms) * 1000, 'samples/s', 'higher'),
+        gflops: metric((2 * stack.macs) / (ms * 1e6), 'GFLOP/s', 'higher'),
+        max_rel_err: metric(error, '', 'lower'),
+      }
+    } finally {
+      await session.release()
+    }
+  },
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { readRecords } from './store/jsonl.ts'
+
+const CLI = fileURLToPath(new URL('./testing/fake-cli.ts', import.meta.url))
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+const tmp = () => mkdtempSync(join(tmpdir(), 'eb-cli-'))
+
+test('an unknown CLI flag is a one-line usage error with exit code 2', () => {
+  const r = cli(['run', 'fake', '--frobnicate'])
+  assert.equal(r.status, 2)
+  assert.equal(
+    r.stderr,
+    'error[usage]: Unknown option "--frobnicate" for "effbench run"; see effbench run --help\n',
+  )
+})
+
+test('an unknown suite lists the valid suites and groups', () => {
+  const r = cli(['run', 'nope'])
+  assert.equal(r.status, 2)
+  assert.match(
+    r.stderr,
+    /^error\[unknown-name\]: Unknown suite "nope"; valid suites: "fake"; groups: "default"/,
+  )
+  assert.equal(r.stderr.trim().split('\n').length, 1)
+})
+
+test('effbench run writes records, env.json, the resolved suite and tables; a second run skips all', () => {
+  const out = tmp()
+  const r = cli(['run', 'fake', '--profile', 'smoke', '--out', out])
+  assert.equal(r.status, 0, r.stderr)
+  for (const f of [
+    'records.jsonl',
+    'env.json',
+    'suites/fake.resolved.json',
+    'table.md',
+    'table.csv',
+  ]) {
+    assert.ok(existsSync(join(out, f)), `${f} is missing`)
+  }
+  const md = readFileSync(join(out, 'table.md'), 'utf8')
+  assert.match(md, /score vs reference \(×, >1 better\)/)
+  assert.match(
+    md,
+    /\| reference \| 4 \| {2}\| 1 \| 0\.\d+ \| 2\.000 \[1\.900, 2\.100\] \| 1 \(baseline\) \|/,
+  )
+  const again = cli(['run', 'fake', '--profile', 'smoke', '--out', out])
+  assert.equal(again.status, 0)
+  assert.match(again.stderr, /0 trials run .* 6 already recorded/)
+})
+
+test('a run interrupted by SIGINT completes only the missing trials when re-run', async () => {
+  const out = tmp()
+  const args = [
+    'run',
+    'fake',
+    '--out',
+    out,
+    'subjects.scaler.params.sleepMs=250',
+    'subjects.reference.params.sleepMs=250',
+  ]
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const file = join(out, 'records.jsonl')
+  const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').length : 0)
+  while (lines() < 3) await new Promise((r) => setTimeout(r, 50))
+  child.kill('SIGINT')
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
+  assert.equal(code, 130)
+  const partial = readRecords(file)
+  assert.deepEqual(partial.problems, [])
+  const total = 2 * 3 * 3
+  assert.ok(
+    partial.records.length < total,
+    `only part of the run was recorded (${partial.records.length})`,
+  )
+
+  const rerun = cli(args)
+  assert.equal(rerun.status, 0, rerun.stderr)
+  const done = readRecords(file)
+  const keys = done.records.map((r) => r.key)
+  assert.equal(keys.length, total)
+  assert.equal(new Set(keys).size, total)
+  // Earlier lines are untouched: the file starts with what the interrupted run wrote.
+  assert.deepEqual(
+    keys.slice(0, partial.records.length),
+    partial.records.map((r) => r.key),
+  )
+  assert.match(
+    rerun.stderr,
+    new RegExp(
+      `${total - partial.records.length} trials run .* ${partial.records.length} already recorded`,
+    ),
+  )
+})
+
+test('effbench report re-renders from records and warns about a truncated last line', () => {
+  const out = tmp()
+  assert.equal(cli(['run', 'fake', '--profile', 'smoke', '--out', out, '--no-report']).status, 0)
+  assert.ok(!existsSync(join(out, 'table.md')))
+  const file = join(out, 'records.jsonl')
+  const text = readFileSync(file, 'utf8')
+  spawnSync('truncate', ['-s', String(text.length - 40), file])
+  const r = cli(['report', out])
+  assert.equal(r.status, 0)
+  assert.match(r.stderr, /records\.jsonl:6: truncated last line/)
+  assert.ok(existsSync(join(out, 'table.md')))
+})

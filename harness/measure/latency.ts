@@ -1,0 +1,63 @@
+/**
+ * Micro-timing through tinybench: warm-up, then samples until both a time budget and a minimum
+ * sample count are met, extended (up to `maxTimeMs`) while the relative margin of error of the
+ * mean is above `targetRme`. Every raw sample is returned, in milliseconds.
+ */
+import { Bench } from 'tinybench'
+
+export interface LatencyOptions {
+  /** Time budget of one sampling round, ms. @default 500 */
+  timeMs?: number
+  /** Minimum samples per round. @default 10 */
+  minSamples?: number
+  /** Warm-up time, ms. @default 100 */
+  warmupMs?: number
+  /** Stop extending once the relative margin of error (%) is below this. @default 2 */
+  targetRme?: number
+  /** Never sample longer than this in total, ms. @default 5 * timeMs */
+  maxTimeMs?: number
+}
+
+export interface LatencyResult {
+  /** Per-call latencies, ms. */
+  samples: number[]
+  /** Relative margin of error of the mean at the end, %. */
+  rme: number
+  rounds: number
+}
+
+export async function measureLatency(
+  fn: () => unknown,
+  options: LatencyOptions = {},
+): Promise<LatencyResult> {
+  const { timeMs = 500, minSamples = 10, warmupMs = 100, targetRme = 2 } = options
+  const maxTimeMs = options.maxTimeMs ?? 5 * timeMs
+  const samples: number[] = []
+  let rme = Number.POSITIVE_INFINITY
+  let rounds = 0
+  let spent = 0
+  while (rounds === 0 || (rme > targetRme && spent + timeMs <= maxTimeMs)) {
+    const bench = new Bench({
+      time: timeMs,
+      iterations: minSamples,
+      warmupTime: rounds === 0 ? warmupMs : 0,
+      warmupIterations: rounds === 0 ? 2 : 0,
+      warmup: rounds === 0,
+      retainSamples: true,
+      throws: true,
+    })
+    bench.add('fn', fn)
+    await bench.run()
+    const result = bench.tasks[0]?.result
+    if (!result || !('latency' in result))
+      throw new Error('tinybench returned no latency statistics')
+    samples.push(...(result.latency.samples ?? []))
+    spent += result.totalTime
+    rounds++
+    const n = samples.length
+    const mean = samples.reduce((a, b) => a + b, 0) / n
+    const sd = Math.sqrt(samples.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1))
+    rme = n > 1 ? ((1.96 * sd) / Math.sqrt(n) / mean) * 100 : Number.POSITIVE_INFINITY
+  }
+  return { samples, rme, rounds }
+}

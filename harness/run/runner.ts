@@ -1,0 +1,249 @@
+/**
+ * The runner: takes resolved trials and a results folder, and runs what is not yet recorded.
+ *
+ *   read records.jsonl ─ drop trials outside the shard ─ skip keys already `ok`/`skipped`
+ *   ─ for each trial: execute (in-process, or in a child process with --isolate) ─ append record
+ *
+ * A failed trial is recorded and the run goes on (unless `bail`). An interrupted run records
+ * nothing for the trial in flight, so re-running completes exactly the missing trials.
+ */
+import { fork } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Registries } from '../registry.ts'
+import type { TrialSpec } from '../spec/resolve.ts'
+import { appendRecord, formatProblem, readRecords } from '../store/jsonl.ts'
+import { RECORD_SCHEMA_VERSION, type TrialRecord } from '../store/record.ts'
+import type { Device, Logger } from '../types.ts'
+import {
+  DatasetCache,
+  type ExecuteEnv,
+  executeTrial,
+  MemoryCache,
+  RunInterrupted,
+} from './execute.ts'
+import { type ProgressSink, RunProgress } from './progress.ts'
+import { inShard, type Shard } from './shard.ts'
+
+export const RECORDS_FILE = 'records.jsonl'
+
+export interface RunOptions {
+  outDir: string
+  registries: Registries
+  /** Re-run trials that already have a record. */
+  force?: boolean
+  /** Stop at the first failed trial. */
+  bail?: boolean
+  shard?: Shard | undefined
+  /** Run each trial in a child process that imports `entry` (a module exporting `registries`). */
+  isolate?: { entry: string } | undefined
+  device: Device
+  threads: number
+  logger: Logger
+  sink: ProgressSink
+  now(): number
+  timestamp(): string
+  codeVersion: string
+  envHash: string
+  signal?: AbortSignal | undefined
+}
+
+export interface RunSummary {
+  /** Trials in the suites, before sharding. */
+  total: number
+  inShard: number
+  /** Already recorded before this run. */
+  alreadyDone: number
+  ok: number
+  failed: number
+  skipped: number
+  interrupted: boolean
+  durationMs: number
+  recordsFile: string
+}
+
+export function trialLabel(t: TrialSpec): string {
+  const params = (p: Record<string, unknown>) =>
+    Object.entries(p)
+      .filter(([, v]) => typeof v !== 'object')
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(',')
+  const dp = params(t.dataset.params)
+  const sp = params(t.subject.params)
+  return `${t.suite}/${t.subject.id}${sp ? `{${sp}}` : ''} on ${t.dataset.id}${dp ? `{${dp}}` : ''} #${t.repetition}`
+}
+
+export async function runTrials(
+  trials: readonly TrialSpec[],
+  options: RunOptions,
+): Promise<RunSummary> {
+  const t0 = options.now()
+  mkdirSync(options.outDir, { recursive: true })
+  const recordsFile = join(options.outDir, RECORDS_FILE)
+  const { records, problems } = readRecords(recordsFile)
+  for (const p of problems) options.logger.warn(`${formatProblem(p)}; the line is ignored`)
+  const done = new Set(records.filter((r) => r.status !== 'error').map((r) => r.key))
+
+  const mine = trials.filter((t) => inShard(t.key, options.shard))
+  const todo = mine.filter((t) => options.force || !done.has(t.key))
+  const summary: RunSummary = {
+    total: trials.length,
+    inShard: mine.length,
+    alreadyDone: mine.length - todo.length,
+    ok: 0,
+    failed: 0,
+    skipped: 0,
+    interrupted: false,
+    durationMs: 0,
+    recordsFile,
+  }
+  const progress = new RunProgress(options.sink, mine.length, options.now)
+  for (let i = 0; i < summary.alreadyDone; i++) progress.skip()
+  if (summary.alreadyDone > 0) {
+    options.sink.write(
+      `${summary.alreadyDone} of ${mine.length} trials already recorded in ${recordsFile}; skipping them${options.force ? '' : ' (--force to redo)'}\n`,
+    )
+  }
+
+  const env: ExecuteEnv = {
+    registries: options.registries,
+    device: options.device,
+    threads: options.threads,
+    logger: options.logger,
+    progress: { update: (d, t, l) => progress.update(d, t, l) },
+    cache: new MemoryCache(),
+    datasets: new DatasetCache(),
+    now: options.now,
+    timestamp: options.timestamp,
+    codeVersion: options.codeVersion,
+    envHash: options.envHash,
+    ...(options.signal ? { signal: options.signal } : {}),
+  }
+
+  for (const trial of todo) {
+    if (options.signal?.aborted) {
+      summary.interrupted = true
+      break
+    }
+    const label = trialLabel(trial)
+    progress.start(label)
+    let record: TrialRecord
+    try {
+      record = options.isolate
+        ? await executeIsolated(trial, env, options.isolate.entry, progress)
+        : await executeTrial(trial, env)
+    } catch (e) {
+      if (e instanceof RunInterrupted) {
+        summary.interrupted = true
+        break
+      }
+      throw e
+    }
+    appendRecord(recordsFile, record)
+    progress.end({
+      label,
+      status: record.status,
+      durationMs: record.durationMs,
+      message: record.message,
+    })
+    if (record.status === 'ok') summary.ok++
+    else if (record.status === 'skipped') summary.skipped++
+    else {
+      summary.failed++
+      if (options.bail) break
+    }
+  }
+  progress.close()
+  summary.durationMs = options.now() - t0
+  return summary
+}
+
+type WorkerMessage =
+  | { type: 'record'; record: TrialRecord }
+  | { type: 'progress'; done: number; total: number; label?: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
+  | { type: 'interrupted' }
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
+
+/** Run one trial in a child process; a hung or crashed child becomes an `error` record. */
+function executeIsolated(
+  trial: TrialSpec,
+  env: ExecuteEnv,
+  entry: string,
+  progress: RunProgress,
+): Promise<TrialRecord> {
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    const t0 = env.now()
+    let settled = false
+    const fail = (message: string) => {
+      if (settled) return
+      settled = true
+      resolve({
+        schema: RECORD_SCHEMA_VERSION,
+        key: trial.key,
+        configKey: trial.configKey,
+        suite: trial.suite,
+        profile: trial.profile,
+        subject: trial.subject,
+        dataset: trial.dataset,
+        repetition: trial.repetition,
+        rootSeed: trial.rootSeed,
+        seed: trial.seed,
+        status: 'error',
+        metrics: {},
+        message,
+        annotations: { threads: env.threads, device: env.device, isolated: true },
+        codeVersion: env.codeVersion,
+        envHash: env.envHash,
+        startedAt: env.timestamp(),
+        durationMs: env.now() - t0,
+      })
+    }
+    // The child enforces the trial's limit itself; this is the backstop for a child that hangs.
+    const timer = setTimeout(
+      () => {
+        child.kill('SIGKILL')
+        fail(`timed out after ${trial.timeoutS}s (child process killed)`)
+      },
+      (trial.timeoutS + 10) * 1000,
+    )
+    const onAbort = () => child.send({ type: 'interrupt' })
+    env.signal?.addEventListener('abort', onAbort)
+    const cleanup = () => {
+      clearTimeout(timer)
+      env.signal?.removeEventListener('abort', onAbort)
+    }
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') progress.update(m.done, m.total, m.label)
+      else if (m.type === 'log') env.logger[m.level](m.message)
+      else if (m.type === 'record') {
+        settled = true
+        cleanup()
+        resolve({ ...m.record, annotations: { ...m.record.annotations, isolated: true } })
+      } else if (m.type === 'interrupted') {
+        settled = true
+        cleanup()
+        reject(new RunInterrupted())
+      }
+    })
+    child.on('exit', (code, signal) => {
+      cleanup()
+      fail(`child process exited (${signal ?? `code ${code}`}) before recording the trial`)
+    })
+    child.send({
+      type: 'run',
+      entry,
+      trial,
+      device: env.device,
+      threads: env.threads,
+      codeVersion: env.codeVersion,
+      envHash: env.envHash,
+    })
+  })
+}

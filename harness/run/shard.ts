@@ -1,0 +1,68 @@
+/**
+ * Sharding: trial i of a run belongs to shard (hash(key) mod n) + 1, so a shard's trials are
+ * stable whatever the order, filters or number of suites. Shard indices can come from the
+ * command line (`--shard 2/4`), a Slurm array or a Kubernetes Indexed Job.
+ */
+import { createHash } from 'node:crypto'
+import { EffbenchError, ErrorCode } from '../errors.ts'
+
+/** 1-based shard index out of `count`. */
+export interface Shard {
+  index: number
+  count: number
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim())
+  const index = Number(m?.[1])
+  const count = Number(m?.[2])
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new EffbenchError(
+      ErrorCode.usage,
+      `Cannot use --shard "${text}": expected i/n with 1 <= i <= n, e.g. 1/4`,
+    )
+  }
+  return { index, count }
+}
+
+/**
+ * A shard from the environment: SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (task ids counted
+ * from SLURM_ARRAY_TASK_MIN, default 0), or JOB_COMPLETION_INDEX (0-based) with EFFBENCH_SHARD_COUNT.
+ */
+export function shardFromEnv(env: NodeJS.ProcessEnv): Shard | undefined {
+  const pick = (
+    id: string | undefined,
+    count: string | undefined,
+    min: string | undefined,
+    source: string,
+  ) => {
+    if (id === undefined) return undefined
+    if (count === undefined) {
+      throw new EffbenchError(
+        ErrorCode.usage,
+        `Cannot shard from ${source}: the shard count is not set`,
+      )
+    }
+    return parseShard(`${Number(id) - Number(min ?? 0) + 1}/${count}`)
+  }
+  return (
+    pick(
+      env.SLURM_ARRAY_TASK_ID,
+      env.SLURM_ARRAY_TASK_COUNT,
+      env.SLURM_ARRAY_TASK_MIN,
+      'SLURM_ARRAY_TASK_ID (set SLURM_ARRAY_TASK_COUNT)',
+    ) ??
+    pick(
+      env.JOB_COMPLETION_INDEX,
+      env.EFFBENCH_SHARD_COUNT,
+      '0',
+      'JOB_COMPLETION_INDEX (set EFFBENCH_SHARD_COUNT)',
+    )
+  )
+}
+
+export function inShard(key: string, shard: Shard | undefined): boolean {
+  if (!shard || shard.count === 1) return true
+  const h = createHash('sha256').update(key).digest().readUInt32LE(0)
+  return (h % shard.count) + 1 === shard.index
+}

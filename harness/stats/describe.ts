@@ -1,0 +1,116 @@
+/**
+ * Descriptive statistics over small samples (seeds, timing samples): centre, spread, and 95%
+ * confidence intervals by Student's t and by a seeded percentile bootstrap.
+ */
+import type { Rng } from '../run/rng.ts'
+import { tQuantile } from './distributions.ts'
+
+function need(xs: readonly number[], what: string): void {
+  if (xs.length === 0) throw new RangeError(`Cannot compute ${what}: the sample is empty`)
+}
+
+export function mean(xs: readonly number[]): number {
+  need(xs, 'a mean')
+  let s = 0
+  for (const x of xs) s += x
+  return s / xs.length
+}
+
+/** Sample standard deviation (n − 1); 0 for a single value. */
+export function sd(xs: readonly number[]): number {
+  need(xs, 'a standard deviation')
+  if (xs.length < 2) return 0
+  const m = mean(xs)
+  let s = 0
+  for (const x of xs) s += (x - m) ** 2
+  return Math.sqrt(s / (xs.length - 1))
+}
+
+/** Type-7 quantile of an already ascending array (no copy, no checks). */
+export function quantileSorted(s: ArrayLike<number>, q: number): number {
+  const h = (s.length - 1) * q
+  const lo = Math.floor(h)
+  const a = s[lo] as number
+  const b = s[Math.min(lo + 1, s.length - 1)] as number
+  return a + (h - lo) * (b - a)
+}
+
+/** Quantile by linear interpolation between order statistics (R type 7, numpy's default). */
+export function quantile(xs: readonly number[], q: number): number {
+  need(xs, 'a quantile')
+  if (q < 0 || q > 1)
+    throw new RangeError(`Cannot compute a quantile: q must be in [0, 1], got ${q}`)
+  return quantileSorted(Float64Array.from(xs).sort(), q)
+}
+
+export function median(xs: readonly number[]): number {
+  return quantile(xs, 0.5)
+}
+
+/** Interquartile range, Q3 − Q1. */
+export function iqr(xs: readonly number[]): number {
+  return quantile(xs, 0.75) - quantile(xs, 0.25)
+}
+
+/** Median absolute deviation (unscaled). */
+export function mad(xs: readonly number[]): number {
+  const m = median(xs)
+  return median(xs.map((x) => Math.abs(x - m)))
+}
+
+export interface Interval {
+  lo: number
+  hi: number
+}
+
+/** t-based confidence interval for the mean; a single value gives [x, x] (no spread known). */
+export function tInterval(xs: readonly number[], level = 0.95): Interval {
+  const m = mean(xs)
+  if (xs.length < 2) return { lo: m, hi: m }
+  const half = tQuantile(1 - (1 - level) / 2, xs.length - 1) * (sd(xs) / Math.sqrt(xs.length))
+  return { lo: m - half, hi: m + half }
+}
+
+/** Percentile bootstrap CI of `statistic` (default the mean), seeded. */
+export function bootstrapInterval(
+  xs: readonly number[],
+  rng: Rng,
+  options: { level?: number; resamples?: number; statistic?: (s: number[]) => number } = {},
+): Interval {
+  need(xs, 'a bootstrap interval')
+  const { level = 0.95, resamples = 2000, statistic = mean } = options
+  const stats = new Array<number>(resamples)
+  const sample = new Array<number>(xs.length)
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < xs.length; i++) sample[i] = xs[rng.int(xs.length)] as number
+    stats[r] = statistic(sample)
+  }
+  return { lo: quantile(stats, (1 - level) / 2), hi: quantile(stats, 1 - (1 - level) / 2) }
+}
+
+export interface Summary {
+  n: number
+  mean: number
+  sd: number
+  median: number
+  iqr: number
+  mad: number
+  min: number
+  max: number
+  /** 95% t interval of the mean. */
+  ci: Interval
+}
+
+export function summarize(xs: readonly number[]): Summary {
+  return {
+    n: xs.length,
+    mean: mean(xs),
+    sd: sd(xs),
+    median: median(xs),
+    iqr: iqr(xs),
+    mad: mad(xs),
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+    ci: tInterval(xs),
+  }
+}

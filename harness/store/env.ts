@@ -1,0 +1,120 @@
+/**
+ * The environment fingerprint: what must match for two measurements to be compared. Collected
+ * once per run and stored in env.json; its hash goes into every trial key and record.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import { join } from 'node:path'
+import { hashOf } from '../hash.ts'
+
+export interface Environment {
+  node: string
+  v8: string
+  platform: string
+  osRelease: string
+  arch: string
+  cpuModel: string
+  /** SIMD-relevant CPU flags (from /proc/cpuinfo where there is one). */
+  cpuFlags: string[]
+  cores: number
+  memoryGiB: number
+  /** Installed versions of the project's direct dependencies. */
+  packages: Record<string, string>
+  git: { commit: string; dirty: boolean }
+}
+
+const INTERESTING_FLAGS = [
+  'sse4_2',
+  'avx',
+  'avx2',
+  'fma',
+  'f16c',
+  'avx512f',
+  'avx512bw',
+  'avx512vl',
+  'avx512_vnni',
+  'avx_vnni',
+  'amx_tile',
+  'asimd',
+  'sve',
+]
+
+function cpuFlags(): string[] {
+  try {
+    const text = readFileSync('/proc/cpuinfo', 'utf8')
+    const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l)) ?? ''
+    const flags = new Set(line.split(':')[1]?.trim().split(/\s+/) ?? [])
+    return INTERESTING_FLAGS.filter((f) => flags.has(f))
+  } catch {
+    return []
+  }
+}
+
+function git(root: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+  } catch {
+    return undefined
+  }
+}
+
+/** Versions of the dependencies named in the project's package.json, as installed. */
+function packageVersions(root: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  let pkg: { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+  try {
+    pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  } catch {
+    return out
+  }
+  const require = createRequire(join(root, 'package.json'))
+  const names = [
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.optionalDependencies ?? {}),
+  ].sort()
+  for (const name of names) {
+    try {
+      out[name] = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
+    } catch {
+      out[name] = 'not installed'
+    }
+  }
+  return out
+}
+
+export function collectEnvironment(root: string): Environment {
+  const commit = git(root, ['rev-parse', 'HEAD']) ?? 'unknown'
+  const dirty =
+    commit !== 'unknown' &&
+    (git(root, ['status', '--porcelain', '--untracked-files=no']) ?? '') !== ''
+  return {
+    node: process.versions.node,
+    v8: process.versions.v8,
+    platform: process.platform,
+    osRelease: os.release(),
+    arch: process.arch,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    cpuFlags: cpuFlags(),
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    packages: packageVersions(root),
+    git: { commit, dirty },
+  }
+}
+
+/** What identifies the environment for comparisons: everything but the code version. */
+export function environmentHash(env: Environment): string {
+  const { git: _git, ...rest } = env
+  return hashOf(rest)
+}
+
+/** The code version: the git commit, with `-dirty` when tracked files have changes. */
+export function codeVersion(env: Environment): string {
+  return env.git.dirty ? `${env.git.commit}-dirty` : env.git.commit
+}

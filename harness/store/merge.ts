@@ -1,0 +1,80 @@
+/**
+ * `effbench merge`: union the records of several run folders (shards, machines) into one.
+ * Duplicates by key are dropped; records from different environments are refused unless forced,
+ * since their timings cannot be compared. The output folder's existing records are never
+ * rewritten: new records are appended.
+ */
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import { EffbenchError, ErrorCode } from '../errors.ts'
+import { RECORDS_FILE } from '../run/runner.ts'
+import type { Logger } from '../types.ts'
+import { appendRecord, formatProblem, readRecords } from './jsonl.ts'
+import type { TrialRecord } from './record.ts'
+
+export interface MergeResult {
+  added: number
+  duplicates: number
+  kept: number
+}
+
+export function mergeRuns(
+  out: string,
+  inputs: readonly string[],
+  options: { force: boolean; logger: Logger },
+): MergeResult {
+  const incoming: TrialRecord[] = []
+  for (const dir of inputs) {
+    const file = join(dir, RECORDS_FILE)
+    if (!existsSync(file))
+      throw new EffbenchError(ErrorCode.merge, `Cannot merge "${dir}": it has no ${RECORDS_FILE}`)
+    const { records, problems } = readRecords(file)
+    for (const p of problems) options.logger.warn(`${formatProblem(p)}; the line is not merged`)
+    incoming.push(...records)
+  }
+  mkdirSync(out, { recursive: true })
+  const outFile = join(out, RECORDS_FILE)
+  const existing = readRecords(outFile).records
+  const envs = new Set([...existing, ...incoming].map((r) => r.envHash))
+  if (envs.size > 1 && !options.force) {
+    throw new EffbenchError(
+      ErrorCode.merge,
+      `Cannot merge: the records come from ${envs.size} different environments (${[...envs].join(', ')}); their timings are not comparable (--force to merge anyway)`,
+    )
+  }
+  const seen = new Set(existing.map((r) => r.key))
+  let added = 0
+  let duplicates = 0
+  for (const r of incoming) {
+    if (seen.has(r.key)) {
+      duplicates++
+      continue
+    }
+    seen.add(r.key)
+    appendRecord(outFile, r)
+    added++
+  }
+  // Resolved suites and environments travel with the records.
+  mkdirSync(join(out, 'suites'), { recursive: true })
+  const environments: Record<string, unknown> = {}
+  for (const dir of [out, ...inputs]) {
+    const suites = join(dir, 'suites')
+    if (dir !== out && existsSync(suites)) {
+      for (const f of readdirSync(suites))
+        if (!existsSync(join(out, 'suites', f)))
+          copyFileSync(join(suites, f), join(out, 'suites', f))
+    }
+    const envFile = join(dir, 'env.json')
+    if (existsSync(envFile))
+      Object.assign(environments, JSON.parse(readFileSync(envFile, 'utf8')).environments ?? {})
+  }
+  writeFileSync(join(out, 'env.json'), `${JSON.stringify({ environments }, null, 2)}\n`)
+  return { added, duplicates, kept: existing.length }
+}
