@@ -17,6 +17,8 @@ import type { TableSpec } from '../spec/schema.ts'
 import { aggregate, type MetricAggregate, type RecordGroup } from '../stats/aggregate.ts'
 import { bootstrapRatioOfMedians } from '../stats/compare.ts'
 import type { TrialRecord } from '../store/record.ts'
+import type { LatexTable } from './latex.ts'
+import { metricPoint } from './points.ts'
 
 export interface Ratio {
   value: number
@@ -242,4 +244,44 @@ export function tablesToCsv(tables: readonly ReportTable[]): string {
     }
   }
   return `${Papa.unparse(rows, { newline: '\n' })}\n`
+}
+
+/** The same table as a booktabs LaTeX model: one row per table row, value ± CI per metric. */
+export function tableToLatexModel(t: ReportTable): LatexTable {
+  return {
+    caption: t.title,
+    label: `tab:${t.suite}-${t.name}`,
+    rowHeader: t.labelColumns.join(', '),
+    columns: t.metrics.map((metric) => {
+      const m = t.rows.find((r) => r.group.metrics[metric])?.group.metrics[metric]
+      // Three significant digits at the column's typical magnitude.
+      const typical = Math.abs(m?.median ?? 1) || 1
+      const digits = Math.min(6, Math.max(0, 2 - Math.floor(Math.log10(typical))))
+      return {
+        key: metric,
+        label: metric,
+        digits,
+        ...(m ? { better: m.better } : {}),
+        ...(m?.unit ? { unit: m.unit } : {}),
+      }
+    }),
+    rows: t.rows.map((r) => ({
+      label: t.labelColumns.map((c) => r.labels[c] ?? '').join(', '),
+      cells: Object.fromEntries(
+        t.metrics.map((metric) => {
+          const m = r.group.metrics[metric]
+          if (!m) return [metric, null]
+          const p = metricPoint(m, canonicalJson([r.group.subject, r.group.dataset, metric]))
+          return [
+            metric,
+            {
+              mean: p.value,
+              n: p.n,
+              ...(p.lo !== undefined && p.hi !== undefined ? { lo: p.lo, hi: p.hi } : {}),
+            },
+          ]
+        }),
+      ),
+    })),
+  }
 }

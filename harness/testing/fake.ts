@@ -95,6 +95,7 @@ export const fakeSuite = defineSuite({
   timeoutS: 30,
   profiles: { smoke: { seeds: 1 } },
   tables: [{ name: 'main', metrics: ['score', 'latency_ms'] }],
+  figures: [{ name: 'score', x: 'size', y: 'score', color: 'subject', mark: 'point' }],
 })
 
 export function fakeApp(root: string, entry: string): CliApp {
