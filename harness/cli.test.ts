@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -115,4 +115,39 @@ test('effbench report re-renders from records and warns about a truncated last l
   assert.equal(r.status, 0)
   assert.match(r.stderr, /records\.jsonl:6: truncated last line/)
   assert.ok(existsSync(join(out, 'table.md')))
+})
+
+test('--isolate runs each trial in a child process and kills one past its limit', () => {
+  const out = tmp()
+  const r = cli([
+    'run',
+    'fake',
+    '--profile',
+    'smoke',
+    '--out',
+    out,
+    '--isolate',
+    'datasets.numbers.grid.size=[4]',
+  ])
+  assert.equal(r.status, 0, r.stderr)
+  const { records } = readRecords(join(out, 'records.jsonl'))
+  assert.equal(records.length, 3)
+  assert.ok(records.every((x) => x.status === 'ok' && x.annotations.isolated === true))
+
+  const suite = join(tmp(), 'hang.suite.ts')
+  const spec = {
+    name: 'hang',
+    description: 'hangs',
+    datasets: [{ name: 'numbers' }],
+    subjects: [{ name: 'hang' }],
+    seeds: 1,
+    timeoutS: 0.5,
+  }
+  writeFileSync(suite, `export default ${JSON.stringify(spec)}\n`)
+  const h = cli(['run', suite, '--out', join(out, 'hang'), '--isolate'])
+  assert.equal(h.status, 1)
+  assert.match(
+    readRecords(join(out, 'hang', 'records.jsonl')).records[0]?.message ?? '',
+    /timed out after 0.5s/,
+  )
 })

@@ -16,6 +16,8 @@ export interface LatencyOptions {
   targetRme?: number
   /** Never sample longer than this in total, ms. @default 5 * timeMs */
   maxTimeMs?: number
+  /** Shortest sample, ms: faster calls are batched. @default 1 */
+  minSampleMs?: number
 }
 
 export interface LatencyResult {
@@ -23,6 +25,8 @@ export interface LatencyResult {
   samples: number[]
   /** Relative margin of error of the mean at the end, %. */
   rme: number
+  /** Calls per sample. */
+  callsPerSample: number
   rounds: number
 }
 
@@ -32,6 +36,22 @@ export async function measureLatency(
 ): Promise<LatencyResult> {
   const { timeMs = 500, minSamples = 10, warmupMs = 100, targetRme = 2 } = options
   const maxTimeMs = options.maxTimeMs ?? 5 * timeMs
+  const minSampleMs = options.minSampleMs ?? 1
+  // Calibrate: how many calls make one sample of at least minSampleMs.
+  let k = 1
+  for (;;) {
+    const t0 = performance.now()
+    for (let i = 0; i < k; i++) await fn()
+    const dt = performance.now() - t0
+    if (dt >= minSampleMs || k >= 1 << 20) break
+    k = dt <= 0 ? k * 16 : Math.min(k * 16, Math.ceil((k * minSampleMs * 1.2) / dt))
+  }
+  const batched =
+    k === 1
+      ? fn
+      : async () => {
+          for (let i = 0; i < k; i++) await fn()
+        }
   const samples: number[] = []
   let rme = Number.POSITIVE_INFINITY
   let rounds = 0
@@ -46,12 +66,12 @@ export async function measureLatency(
       retainSamples: true,
       throws: true,
     })
-    bench.add('fn', fn)
+    bench.add('fn', batched)
     await bench.run()
     const result = bench.tasks[0]?.result
     if (!result || !('latency' in result))
       throw new Error('tinybench returned no latency statistics')
-    samples.push(...(result.latency.samples ?? []))
+    for (const x of result.latency.samples ?? []) samples.push(x / k)
     spent += result.totalTime
     rounds++
     const n = samples.length
@@ -59,5 +79,5 @@ export async function measureLatency(
     const sd = Math.sqrt(samples.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1))
     rme = n > 1 ? ((1.96 * sd) / Math.sqrt(n) / mean) * 100 : Number.POSITIVE_INFINITY
   }
-  return { samples, rme, rounds }
+  return { samples, rme, rounds, callsPerSample: k }
 }

@@ -1,12 +1,10 @@
 /**
  * One number and its interval per metric of a record group, as figures and LaTeX tables show it:
- * timed metrics (raw samples) as the median with a seeded bootstrap 95% CI of the median; other
- * metrics as the mean over seeds with its 95% t interval.
+ * timed metrics (raw samples) as the median of the pooled samples with its order-statistic 95%
+ * CI; other metrics as the mean over seeds with its 95% t interval.
  */
-import { canonicalJson } from '../hash.ts'
-import { Rng } from '../run/rng.ts'
 import type { MetricAggregate, RecordGroup } from '../stats/aggregate.ts'
-import { bootstrapInterval, median } from '../stats/describe.ts'
+import { medianInterval } from '../stats/describe.ts'
 import type { FigureRow } from './figure.ts'
 
 export interface MetricPoint {
@@ -17,13 +15,10 @@ export interface MetricPoint {
   n: number
 }
 
-export function metricPoint(m: MetricAggregate, label: string): MetricPoint {
+export function metricPoint(m: MetricAggregate): MetricPoint {
   if (m.samples.length > 1) {
-    const ci = bootstrapInterval(m.samples, new Rng(0).fork(label), {
-      statistic: median,
-      resamples: 500,
-    })
-    return { value: m.median, lo: ci.lo, hi: ci.hi, n: m.n }
+    const ci = medianInterval(m.samples)
+    return { value: m.sampleMedian, lo: ci.lo, hi: ci.hi, n: m.n }
   }
   return m.n > 1 ? { value: m.mean, lo: m.ci.lo, hi: m.ci.hi, n: m.n } : { value: m.mean, n: m.n }
 }
@@ -40,7 +35,7 @@ export function figureRows(groups: readonly RecordGroup[]): FigureRow[] {
       else if (typeof v === 'boolean') row[k] = String(v)
     }
     for (const [name, m] of Object.entries(g.metrics)) {
-      const p = metricPoint(m, canonicalJson([g.subject, g.dataset, name]))
+      const p = metricPoint(m)
       row[name] = p.value
       row[`${name}_lo`] = p.lo ?? null
       row[`${name}_hi`] = p.hi ?? null

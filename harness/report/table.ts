@@ -98,7 +98,7 @@ function ratioOf(
   const [a, b] = row.better === 'lower' ? [pick(base), pick(row)] : [pick(row), pick(base)]
   if (a.length === 0 || b.length === 0) return undefined
   try {
-    const r = bootstrapRatioOfMedians(a, b, { rng: new Rng(0).fork(seed), resamples: 1000 })
+    const r = bootstrapRatioOfMedians(a, b, { rng: new Rng(0).fork(seed), resamples: 400 })
     return { value: r.ratio, lo: r.lo, hi: r.hi, metric }
   } catch {
     return undefined
@@ -271,7 +271,7 @@ export function tableToLatexModel(t: ReportTable): LatexTable {
         t.metrics.map((metric) => {
           const m = r.group.metrics[metric]
           if (!m) return [metric, null]
-          const p = metricPoint(m, canonicalJson([r.group.subject, r.group.dataset, metric]))
+          const p = metricPoint(m)
           return [
             metric,
             {

@@ -7,13 +7,15 @@
 import { canonicalJson } from '../hash.ts'
 import type { TrialRecord } from '../store/record.ts'
 import type { Better } from '../types.ts'
-import { quantile, type Summary, summarize } from './describe.ts'
+import { median, quantile, type Summary, summarize } from './describe.ts'
 
 export interface MetricAggregate extends Summary {
   unit: string
   better: Better
   /** The per-repetition values, in repetition order. */
   values: number[]
+  /** Median of the pooled samples (timed metrics), else of the per-repetition values. */
+  sampleMedian: number
   /** Every raw sample of every repetition (timed metrics only). */
   samples: number[]
   /** Q1 and Q3 of the pooled samples, or of the per-seed values when there are none. */
@@ -69,6 +71,7 @@ export function aggregate(records: readonly TrialRecord[]): RecordGroup[] {
         unit: m0.unit,
         better: m0.better,
         values,
+        sampleMedian: median(spread),
         samples,
         q1: quantile(spread, 0.25),
         q3: quantile(spread, 0.75),

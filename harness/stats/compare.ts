@@ -7,7 +7,7 @@
  * Quantiles are R's type 7 (linear interpolation), so medians and quartiles match R and numpy.
  */
 import type { Rng } from '../run/rng.ts'
-import { median, quantileSorted } from './describe.ts'
+import { median, medianInPlace, quantileSorted } from './describe.ts'
 import { normalCdf, tCdf, tQuantile } from './distributions.ts'
 
 function checkSample(xs: readonly number[], action: string, name: string): void {
@@ -256,8 +256,7 @@ export interface RatioInterval {
 
 function resampleMedian(s: readonly number[], rng: Rng, buf: Float64Array): number {
   for (let i = 0; i < buf.length; i++) buf[i] = s[rng.int(s.length)] as number
-  buf.sort()
-  return quantileSorted(buf, 0.5)
+  return medianInPlace(buf)
 }
 
 /**
