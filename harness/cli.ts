@@ -10,15 +10,21 @@ import os from 'node:os'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { z } from 'zod'
 import { EffbenchError, ErrorCode, quoteList } from './errors.ts'
 import type { Registries } from './registry.ts'
+import { gateToMarkdown } from './report/compare-md.ts'
 import { writeReport } from './report/write.ts'
 import { RECORDS_FILE, runTrials } from './run/runner.ts'
 import { parseShard, shardFromEnv } from './run/shard.ts'
 import { type ResolvedSuite, resolveSuite } from './spec/resolve.ts'
-import type { SuiteSpec } from './spec/schema.ts'
+import { describeZodError, type SuiteSpec } from './spec/schema.ts'
+import { latestByKey } from './stats/aggregate.ts'
+import { type Acknowledgement, regressionGate } from './stats/regression.ts'
 import { codeVersion, collectEnvironment, type Environment, environmentHash } from './store/env.ts'
+import { formatProblem, readRecords } from './store/jsonl.ts'
 import { mergeRuns } from './store/merge.ts'
+import type { TrialRecord } from './store/record.ts'
 import type { Device, Logger, Profile } from './types.ts'
 
 export interface CliApp {
@@ -46,6 +52,7 @@ Commands:
   run <suite|group|file.suite.ts...>   run the trials not yet recorded, then write the report
   report <run-dir>                     re-render tables and figures from stored records
   merge <out-dir> <run-dir...>         union the records of shards or machines
+  compare <baseline-run> <candidate-run>  the regression gate (exit 1 on a regression)
   list                                 suites, groups, methods, baselines, datasets, models
   doctor                               backends, threads, compiler and CPU flags on this machine
 
@@ -74,16 +81,27 @@ Writes table.md, table.csv and the declared figures and tables under <run-dir> f
 
 Unions records by key (duplicates dropped). Refuses records from different environments
 unless --force. Records already in <out-dir> are kept as they are.`,
+  compare: `Usage: effbench compare <baseline-run> <candidate-run> [options]
+
+Flags a metric as regressed only when the change is statistically significant (timed metrics:
+Mann-Whitney U over raw samples; others: paired t over seeds) and larger than its floor.
+
+Options:
+  --alpha <p>             significance level (default 0.01)
+  --floor <metric=frac>   relative floor for a metric, e.g. latency_ms=0.1 (repeatable)
+  --history <run-dir>     earlier runs of the same environment; floors from their A/A noise (repeatable)
+  --ack <file>            acknowledged regressions (default: regressions.ack.json in the project, if any)
+  --out <file>            also write the Markdown summary there
+
+Exit codes: 0 no regression, 1 regression, 2 bad input.`,
   list: 'Usage: effbench list\n\nLists suites, groups, methods, baselines, datasets and models.',
   doctor:
     'Usage: effbench doctor\n\nShows which compute backends load here, thread counts, a C compiler and CPU flags.',
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
-  command: string,
-  args: string[],
-  options: T,
-) {
+function parse<
+  T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>,
+>(command: string, args: string[], options: T) {
   try {
     return parseArgs({
       args,
@@ -343,6 +361,90 @@ async function cmdMerge(args: string[], io: CliIo): Promise<number> {
   return 0
 }
 
+function readRun(dir: string, logger: Logger): TrialRecord[] {
+  const file = join(dir, RECORDS_FILE)
+  if (!existsSync(file))
+    throw new EffbenchError(
+      ErrorCode.records,
+      `Cannot read run "${dir}": it has no ${RECORDS_FILE}`,
+    )
+  const { records, problems } = readRecords(file)
+  for (const p of problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
+  return latestByKey(records)
+}
+
+async function cmdCompare(app: CliApp, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('compare', args, {
+    alpha: { type: 'string' },
+    floor: { type: 'string', multiple: true },
+    history: { type: 'string', multiple: true },
+    ack: { type: 'string' },
+    out: { type: 'string' },
+  })
+  if (values.help) return showHelp(io, 'compare')
+  const [baseDir, candDir] = positionals
+  if (!baseDir || !candDir || positionals.length > 2) {
+    throw new EffbenchError(
+      ErrorCode.usage,
+      'Cannot compare: expected <baseline-run> <candidate-run>',
+    )
+  }
+  const logger = makeLogger(io, values.verbose === true)
+  const alpha = values.alpha === undefined ? 0.01 : Number(values.alpha)
+  if (!(alpha > 0 && alpha < 1))
+    throw new EffbenchError(
+      ErrorCode.usage,
+      `Cannot use --alpha "${values.alpha}": expected a number in (0, 1)`,
+    )
+  const floors: Record<string, number> = {}
+  for (const f of (values.floor as string[] | undefined) ?? []) {
+    const [metric, value] = f.split('=')
+    const v = Number(value)
+    if (!metric || !(v >= 0))
+      throw new EffbenchError(
+        ErrorCode.usage,
+        `Cannot use --floor "${f}": expected metric=fraction, e.g. latency_ms=0.05`,
+      )
+    floors[metric] = v
+  }
+  const ackPath = values.ack ?? join(app.root, 'regressions.ack.json')
+  let acknowledged: Acknowledgement[] = []
+  if (existsSync(ackPath)) {
+    try {
+      acknowledged = AckFileSchema.parse(JSON.parse(readFileSync(ackPath, 'utf8')))
+    } catch (e) {
+      throw new EffbenchError(
+        ErrorCode.usage,
+        `Cannot read acknowledged regressions "${ackPath}": ${e instanceof z.ZodError ? describeZodError(e) : (e as Error).message}`,
+      )
+    }
+  } else if (values.ack) {
+    throw new EffbenchError(
+      ErrorCode.usage,
+      `Cannot read acknowledged regressions "${ackPath}": no such file`,
+    )
+  }
+  const result = regressionGate(readRun(baseDir, logger), readRun(candDir, logger), {
+    alpha,
+    floors,
+    acknowledged,
+    history: ((values.history as string[] | undefined) ?? []).map((d) => readRun(d, logger)),
+  })
+  const md = gateToMarkdown(result, { baseline: baseDir, candidate: candDir })
+  if (values.out) writeFileSync(values.out, md)
+  io.stdout.write(md)
+  return result.regressions > 0 ? 1 : 0
+}
+
+const AckFileSchema = z.array(
+  z.strictObject({
+    suite: z.string().optional(),
+    subject: z.string().optional(),
+    metric: z.string(),
+    reason: z.string().min(1),
+  }),
+)
+
 function cmdList(app: CliApp, args: string[], io: CliIo): number {
   const { values } = parse('list', args, {})
   if (values.help) return showHelp(io, 'list')
@@ -435,6 +537,8 @@ export async function runCli(
         return await cmdReport(app, rest, io)
       case 'merge':
         return await cmdMerge(rest, io)
+      case 'compare':
+        return await cmdCompare(app, rest, io)
       case 'list':
         return cmdList(app, rest, io)
       case 'doctor':
@@ -448,7 +552,7 @@ export async function runCli(
       default:
         throw new EffbenchError(
           ErrorCode.usage,
-          `Unknown command "${command}"; valid commands: "run", "report", "merge", "list", "doctor"`,
+          `Unknown command "${command}"; valid commands: "run", "report", "merge", "compare", "list", "doctor"`,
         )
     }
   } catch (e) {

@@ -5,6 +5,7 @@
 import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import { type DenseStack, maxRelativeError } from '../../datasets/dense-stack.ts'
+import { createOrtSession } from '../../harness/backends/onnx.ts'
 import { measureLatency } from '../../harness/measure/latency.ts'
 import { median } from '../../harness/stats/describe.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
@@ -14,6 +15,8 @@ const Params = z.strictObject({
   /** Sampling round, ms. @default 400 */
   timeMs: z.number().positive().default(400),
   minSamples: z.number().int().min(1).default(10),
+  /** Test-only: make every call this fraction slower (checks the regression gate). */
+  injectSlowdown: z.number().min(0).default(0),
 })
 
 export const onnxruntimeDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
@@ -23,15 +26,15 @@ export const onnxruntimeDense: SubjectDef<z.output<typeof Params>, DenseStack> =
   params: Params,
   async run(ctx, { params, dataset }) {
     const stack = dataset.data
-    const session = await ort.InferenceSession.create(denseStackModel(stack.layers, stack.batch), {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: ctx.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
+    const ortSession = await createOrtSession(denseStackModel(stack.layers, stack.batch), {
+      threads: ctx.threads,
+      device: ctx.device,
     })
-    ctx.annotate('backend', 'onnxruntime-cpu')
-    ctx.annotate('intraOpThreads', ctx.threads)
+    const { session } = ortSession
+    ctx.annotate('backend', `onnxruntime-${ortSession.executionProvider}`)
+    ctx.annotate('onnxruntime', ortSession.version)
+    ctx.annotate('intraOpThreads', ortSession.threads)
+    ctx.annotate('interOpThreads', ortSession.interOpThreads)
     const first = stack.layers[0]
     if (!first) throw new RangeError('dense-stack has no layers')
     const feeds = { x: new ort.Tensor('float32', stack.input, [stack.batch, first.inputs]) }
@@ -41,6 +44,7 @@ export const onnxruntimeDense: SubjectDef<z.output<typeof Params>, DenseStack> =
       const { samples } = await measureLatency(() => session.run(feeds), {
         timeMs: params.timeMs,
         minSamples: params.minSamples,
+        injectSlowdown: params.injectSlowdown,
       })
       const ms = median(samples)
       return {

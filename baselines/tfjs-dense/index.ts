@@ -13,6 +13,8 @@ const Params = z.strictObject({
   backend: z.enum(['node', 'wasm', 'cpu']).default('wasm'),
   timeMs: z.number().positive().default(400),
   minSamples: z.number().int().min(1).default(10),
+  /** Test-only: make every call this fraction slower (checks the regression gate). */
+  injectSlowdown: z.number().min(0).default(0),
 })
 
 export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
@@ -56,6 +58,7 @@ export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
       const { samples } = await measureLatency(forward, {
         timeMs: params.timeMs,
         minSamples: params.minSamples,
+        injectSlowdown: params.injectSlowdown,
       })
       const ms = median(samples)
       return {

@@ -41,8 +41,9 @@ export interface BackendProbe {
 }
 
 const require = createRequire(import.meta.url)
-let current: { key: string; runtime: TfjsRuntime } | undefined
-let pending: Promise<TfjsRuntime> | undefined
+/** One runtime per distinct options; the last one returned is the active one. */
+const runtimes = new Map<string, Promise<TfjsRuntime>>()
+let last: Promise<TfjsRuntime> | undefined
 
 function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e)
@@ -68,9 +69,11 @@ async function tryNode(gpu: boolean): Promise<string> {
 
 async function tryWasm(threads: number | undefined): Promise<{ version: string; threads: number }> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm')
-  // In Node the .wasm binaries are read from the package folder, not fetched over HTTP.
-  wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`)
-  if (threads !== undefined) wasm.setThreadsCount(threads)
+  if (tf.findBackend('wasm') === null) {
+    // In Node the .wasm binaries are read from the package folder, not fetched over HTTP.
+    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`)
+    if (threads !== undefined) wasm.setThreadsCount(threads)
+  }
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise')
   registerWasmTrainingKernels()
   return { version: wasm.version_wasm, threads: wasm.getThreadsCount() }
@@ -126,30 +129,25 @@ async function init(options: TfjsOptions): Promise<TfjsRuntime> {
 }
 
 /**
- * Selects and initialises the tfjs backend. Idempotent: a second call with the same options
- * returns the same runtime; a call with different options after the first throws.
+ * Selects, initialises and activates the tfjs backend. Idempotent: a later call with the same
+ * options returns the same runtime (activating its backend again if another call switched it);
+ * a call with no options returns the runtime activated last.
  */
 export async function initTfjs(options: TfjsOptions = {}): Promise<TfjsRuntime> {
+  const none =
+    options.prefer === undefined && options.device === undefined && options.threads === undefined
   const key = JSON.stringify([options.prefer ?? 'node', options.device ?? 'cpu', options.threads])
-  if (current) {
-    if (current.key !== key)
-      throw new Error(
-        `Cannot initialise tfjs with ${key}: already initialised with ${current.key} (backend "${current.runtime.backend}")`,
-      )
-    return current.runtime
+  let entry = none && last ? last : runtimes.get(key)
+  if (!entry) {
+    entry = init(options)
+    runtimes.set(key, entry)
+    entry.catch(() => runtimes.delete(key))
   }
-  if (!pending)
-    pending = init(options).then(
-      (runtime) => {
-        current = { key, runtime }
-        return runtime
-      },
-      (e: unknown) => {
-        pending = undefined
-        throw e
-      },
-    )
-  return pending
+  const runtime = await entry
+  if (tf.getBackend() !== runtime.backend && !(await tf.setBackend(runtime.backend)))
+    throw new Error(`Cannot activate the tfjs backend "${runtime.backend}"`)
+  last = entry
+  return runtime
 }
 
 /** For `effbench doctor`: which tfjs backends load here, and why the others do not. */

@@ -1,15 +1,21 @@
 /**
  * Training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks or runs slowly, written in
- * terms of the kernels it has (XNNPACK Conv2D, BatchMatMul, Transpose, Pad, Slice) or, for the
- * small memory-bound ones, as loops over the wasm heap.
+ * terms of the kernels it has (XNNPACK Conv2D, DepthwiseConv2dNative, BatchMatMul, Transpose,
+ * PadV2, Slice) or, for the memory-bound ones, as loops over the wasm heap.
  *
- *   Conv2DBackpropFilter   dW = conv2d over the batch axis: x^T [C,H,W,N] (*) dy^T [OH,OW,N,CO],
- *                          the forward stride becoming a dilation
- *   Conv2DBackpropInput    replaces the naive C++ loop: dx = conv2d(dy dilated by the stride and
- *                          padded, the filter flipped and transposed to [KH,KW,CO,CI])
- *   DepthwiseConv2dNative  BackpropFilter / BackpropInput: loops over the heap (dilation supported)
- *   UnsortedSegmentSum     gather's gradient: a loop over the heap
- *   Einsum                 transpose + reshape + multiply + sum, as the cpu backend does
+ *   BatchMatMul, _FusedMatMul  the built-in ones are ~15x slower with transposeA/B set (the
+ *                          gradient's case): transpose the operand first, then multiply untransposed
+ *   Conv2DBackpropFilter   missing: dW = conv2d over the batch axis, x^T [CI,H,W,N] (*)
+ *                          dy^T [OH,OW,N,CO], the forward stride becoming a dilation
+ *   Conv2DBackpropInput    replaces a naive loop: dx = conv2d(dy spread by the stride and padded,
+ *                          the filter flipped and transposed to [KH,KW,CO,CI]); a depthwise conv +
+ *                          channel sum when CI is small (an image layer)
+ *   MaxPoolGrad            replaces a slow loop: first maximum of each window, 2x2/2 unrolled
+ *   AvgPoolGrad            replaces one that is also wrong at 'same'-padded borders
+ *   DepthwiseConv2dNative  BackpropFilter / BackpropInput, missing: loops over the heap
+ *                          (dilation supported)
+ *   UnsortedSegmentSum     missing (gather's gradient): a loop over the heap
+ *   Einsum                 missing: transpose + reshape + multiply + sum, as the cpu backend does
  *
  * Every kernel reads its inputs as TensorInfo on the wasm backend and returns a new TensorInfo;
  * intermediates are disposed on the backend before returning.
@@ -272,6 +278,19 @@ function maxPoolGrad(args: Args): TensorInfo {
   const xs = backend.typedArrayFromHeap(x) as Float32Array
   const gs = backend.typedArrayFromHeap(dy) as Float32Array
   dx.fill(0)
+  if (
+    fh === 2 &&
+    fw === 2 &&
+    sh === 2 &&
+    sw === 2 &&
+    top === 0 &&
+    left === 0 &&
+    dh === 1 &&
+    dw === 1
+  ) {
+    maxPoolGrad2x2(xs, gs, dx, n, h, w, c, oh, ow)
+    return out
+  }
   // Channels innermost: every window tap reads a contiguous run of c values. (The wasm
   // MaxPoolWithArgmax kernel would do the search natively, but its indices are wrong when there
   // are several channels, in 4.22.)
@@ -309,6 +328,56 @@ function maxPoolGrad(args: Args): TensorInfo {
       }
     }
   return out
+}
+
+/** The common 2x2, stride 2, unpadded case, unrolled (first maximum wins, as above). */
+function maxPoolGrad2x2(
+  xs: Float32Array,
+  gs: Float32Array,
+  dx: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  oh: number,
+  ow: number,
+): void {
+  const rowStride = w * c
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < oh; y++) {
+      const rowBase = (b * h + 2 * y) * rowStride
+      const hasDown = 2 * y + 1 < h
+      for (let xo = 0; xo < ow; xo++) {
+        const p00 = rowBase + 2 * xo * c
+        const hasRight = 2 * xo + 1 < w
+        const gBase = ((b * oh + y) * ow + xo) * c
+        for (let ch = 0; ch < c; ch++) {
+          let at = p00 + ch
+          let best = xs[at] as number
+          if (hasRight) {
+            const k = at + c
+            const v = xs[k] as number
+            if (v > best) {
+              best = v
+              at = k
+            }
+          }
+          if (hasDown) {
+            const k = p00 + ch + rowStride
+            const v = xs[k] as number
+            if (v > best) {
+              best = v
+              at = k
+            }
+            if (hasRight) {
+              const k2 = k + c
+              if ((xs[k2] as number) > best) at = k2
+            }
+          }
+          dx[at] = (dx[at] as number) + (gs[gBase + ch] as number)
+        }
+      }
+    }
 }
 
 /* ---------------------------------------------------------------------------- AvgPoolGrad -- */
@@ -581,8 +650,8 @@ function configs(): KernelConfig[] {
 let registered = false
 
 /**
- * Registers the training kernels on the wasm backend, replacing the slow built-in ones. Call it
- * after the wasm backend is initialised (initTfjs does). Idempotent; returns the kernel names.
+ * Registers the training kernels on the wasm backend, replacing the slow built-in ones. Needs
+ * `@tensorflow/tfjs-backend-wasm` imported (initTfjs calls it). Idempotent; returns the names.
  */
 export function registerWasmTrainingKernels(): string[] {
   if (!registered) {

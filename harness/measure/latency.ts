@@ -18,6 +18,11 @@ export interface LatencyOptions {
   maxTimeMs?: number
   /** Shortest sample, ms: faster calls are batched. @default 1 */
   minSampleMs?: number
+  /**
+   * Test-only: make every call this fraction slower by spinning after it (0.3 = 30% slower), so
+   * the regression gate can be checked against a known slowdown. @default 0
+   */
+  injectSlowdown?: number
 }
 
 export interface LatencyResult {

@@ -1,0 +1,275 @@
+/**
+ * The regression gate: compare a candidate run with a baseline run, metric by metric.
+ *
+ *   records ─ group by (suite, subject, dataset point) ─ match baseline ↔ candidate
+ *   ─ per metric: test (timed: Mann-Whitney U over raw samples; otherwise paired t over seeds)
+ *   ─ change oriented so that > 0 is worse ─ regressed iff significant AND |change| > floor
+ *   ─ acknowledged regressions reported but not failing
+ *
+ * The floor per metric comes from, in order: an explicit override, the A/A noise seen in history
+ * (runs of the same environment), or a default. A difference can be significant and still too
+ * small to matter (thousands of timing samples make tiny shifts significant); the floor says how
+ * large a change must be before anyone is woken at night.
+ */
+import { canonicalJson } from '../hash.ts'
+import { Rng } from '../run/rng.ts'
+import type { TrialRecord } from '../store/record.ts'
+import { aggregate, type MetricAggregate, type RecordGroup } from './aggregate.ts'
+import { bootstrapRatioOfMedians, geomeanRatio, mannWhitneyU, pairedBySeed } from './compare.ts'
+import { median, quantile } from './describe.ts'
+
+export interface GateOptions {
+  /** Significance level. @default 0.01 */
+  alpha?: number
+  /** Relative floor per metric name, e.g. { latency_ms: 0.05 }. */
+  floors?: Record<string, number>
+  /** Relative floor for timed metrics without an override or history. @default 0.05 */
+  defaultTimedFloor?: number
+  /** Relative floor for other metrics without an override or history. @default 0.01 */
+  defaultFloor?: number
+  /** Earlier runs' records of the same environment, for A/A floors (each element one run). */
+  history?: readonly (readonly TrialRecord[])[]
+  /** Acknowledged regressions: matching changes are reported but do not fail the gate. */
+  acknowledged?: readonly Acknowledgement[]
+  /** Subject params that are not part of a trial's identity here (test-only knobs). */
+  ignoreParams?: readonly string[]
+}
+
+export interface Acknowledgement {
+  suite?: string | undefined
+  subject?: string | undefined
+  metric: string
+  reason: string
+}
+
+export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'acknowledged'
+
+export interface MetricComparison {
+  suite: string
+  subject: string
+  dataset: string
+  /** Compact label of the dataset and subject parameters. */
+  params: string
+  metric: string
+  unit: string
+  better: 'higher' | 'lower'
+  baseline: number
+  candidate: number
+  /** candidate / baseline (ratio of medians for timed metrics, of means otherwise). */
+  ratio: number
+  ratioLo?: number
+  ratioHi?: number
+  /** Relative change oriented so that > 0 is worse. */
+  worse: number
+  p: number
+  test: 'mann-whitney' | 'paired-t' | 'none'
+  floor: number
+  floorSource: 'override' | 'history' | 'default'
+  verdict: Verdict
+  ackReason?: string
+}
+
+export interface GateResult {
+  comparisons: MetricComparison[]
+  /** What could not be compared, and why. */
+  skipped: { what: string; why: string }[]
+  /** Geometric mean of candidate/baseline ratios of timed metrics (lower is faster). */
+  timedGeomean?: { geomean: number; lo?: number; hi?: number; n: number }
+  regressions: number
+}
+
+function identity(g: RecordGroup, ignore: readonly string[]): string {
+  const params = Object.fromEntries(
+    Object.entries(g.subject.params).filter(([k]) => !ignore.includes(k)),
+  )
+  return canonicalJson({ suite: g.suite, subject: g.subject.id, dataset: g.dataset, params })
+}
+
+function label(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .filter(([, v]) => typeof v !== 'object')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',')
+}
+
+/** A/A noise per metric: the 95th percentile of |ratio − 1| between consecutive history runs. */
+export function historyFloors(
+  history: readonly (readonly TrialRecord[])[],
+  ignore: readonly string[] = [],
+): Record<string, number> {
+  const changes = new Map<string, number[]>()
+  for (let i = 1; i < history.length; i++) {
+    const prev = new Map(
+      aggregate((history[i - 1] ?? []).filter((r) => r.status === 'ok')).map((g) => [
+        identity(g, ignore),
+        g,
+      ]),
+    )
+    for (const g of aggregate((history[i] ?? []).filter((r) => r.status === 'ok'))) {
+      const p = prev.get(identity(g, ignore))
+      if (!p) continue
+      for (const [name, m] of Object.entries(g.metrics)) {
+        const pm = p.metrics[name]
+        if (!pm || pm.sampleMedian === 0) continue
+        const list = changes.get(name) ?? []
+        list.push(Math.abs(m.sampleMedian / pm.sampleMedian - 1))
+        changes.set(name, list)
+      }
+    }
+  }
+  return Object.fromEntries([...changes].map(([name, xs]) => [name, quantile(xs, 0.95)]))
+}
+
+function compareMetric(
+  base: MetricAggregate,
+  cand: MetricAggregate,
+  seedLabel: string,
+): Pick<
+  MetricComparison,
+  'baseline' | 'candidate' | 'ratio' | 'ratioLo' | 'ratioHi' | 'p' | 'test'
+> {
+  if (base.samples.length > 1 && cand.samples.length > 1) {
+    const mw = mannWhitneyU(cand.samples, base.samples)
+    const r = bootstrapRatioOfMedians(cand.samples, base.samples, {
+      rng: new Rng(0).fork(seedLabel),
+      resamples: 400,
+    })
+    return {
+      baseline: median(base.samples),
+      candidate: median(cand.samples),
+      ratio: r.ratio,
+      ratioLo: r.lo,
+      ratioHi: r.hi,
+      p: mw.p,
+      test: 'mann-whitney',
+    }
+  }
+  const ratio =
+    base.mean === 0 ? (cand.mean === 0 ? 1 : Number.POSITIVE_INFINITY) : cand.mean / base.mean
+  if (base.values.length > 1 && cand.values.length > 1) {
+    const a = new Map(cand.values.map((v, i) => [i, v]))
+    const b = new Map(base.values.map((v, i) => [i, v]))
+    const paired = pairedBySeed(a, b)
+    // Identical values over seeds (deterministic metrics): no evidence of change either way.
+    const p = paired.p ?? (paired.mean === 0 ? 1 : 0)
+    return {
+      baseline: base.mean,
+      candidate: cand.mean,
+      ratio,
+      p: Number.isNaN(p) ? 1 : p,
+      test: 'paired-t',
+    }
+  }
+  return { baseline: base.mean, candidate: cand.mean, ratio, p: Number.NaN, test: 'none' }
+}
+
+/** Compare a candidate run's records against a baseline run's. */
+export function regressionGate(
+  baseline: readonly TrialRecord[],
+  candidate: readonly TrialRecord[],
+  options: GateOptions = {},
+): GateResult {
+  const alpha = options.alpha ?? 0.01
+  const ignore = options.ignoreParams ?? ['injectSlowdown']
+  const history = options.history ? historyFloors(options.history, ignore) : {}
+  const skipped: GateResult['skipped'] = []
+  const comparisons: MetricComparison[] = []
+
+  const baseEnvs = new Set(baseline.map((r) => r.envHash))
+  const candEnvs = new Set(candidate.map((r) => r.envHash))
+  const sameEnv = [...candEnvs].every((e) => baseEnvs.has(e))
+  const baseGroups = new Map(
+    aggregate(baseline.filter((r) => r.status === 'ok')).map((g) => [identity(g, ignore), g]),
+  )
+  const candGroups = aggregate(candidate)
+
+  for (const cand of candGroups) {
+    const what = `${cand.suite}/${cand.subject.id} on ${cand.dataset.id}{${label({ ...cand.dataset.params, ...cand.subject.params })}}`
+    if (cand.n === 0) {
+      skipped.push({
+        what,
+        why: `no ok record in the candidate (${cand.failures[0]?.message ?? 'failed'})`,
+      })
+      continue
+    }
+    const base = baseGroups.get(identity(cand, ignore))
+    if (!base) {
+      skipped.push({ what, why: 'not in the baseline run' })
+      continue
+    }
+    baseGroups.delete(identity(cand, ignore))
+    for (const [metric, cm] of Object.entries(cand.metrics)) {
+      const bm = base.metrics[metric]
+      if (!bm) {
+        skipped.push({ what: `${what} ${metric}`, why: 'metric not in the baseline run' })
+        continue
+      }
+      const timed = cm.samples.length > 1
+      const c = compareMetric(bm, cm, canonicalJson([cand.subject, cand.dataset, metric]))
+      const worse = cm.better === 'lower' ? c.ratio - 1 : 1 - c.ratio
+      let floor = timed ? (options.defaultTimedFloor ?? 0.05) : (options.defaultFloor ?? 0.01)
+      let floorSource: MetricComparison['floorSource'] = 'default'
+      if (options.floors?.[metric] !== undefined) {
+        floor = options.floors[metric] as number
+        floorSource = 'override'
+      } else if (history[metric] !== undefined) {
+        // Never below the default: history with few runs underestimates the noise.
+        floor = Math.max(floor, 1.5 * (history[metric] as number))
+        floorSource = 'history'
+      }
+      const significant = c.p < alpha
+      let verdict: Verdict = 'unchanged'
+      if (significant && worse > floor) verdict = 'regressed'
+      else if (significant && -worse > floor) verdict = 'improved'
+      const ack = options.acknowledged?.find(
+        (a) =>
+          a.metric === metric &&
+          (a.subject === undefined || a.subject === cand.subject.id) &&
+          (a.suite === undefined || a.suite === cand.suite),
+      )
+      if (verdict === 'regressed' && ack) verdict = 'acknowledged'
+      comparisons.push({
+        suite: cand.suite,
+        subject: cand.subject.id,
+        dataset: cand.dataset.id,
+        params: label({
+          ...cand.dataset.params,
+          ...Object.fromEntries(
+            Object.entries(cand.subject.params).filter(([k]) => !ignore.includes(k)),
+          ),
+        }),
+        metric,
+        unit: cm.unit,
+        better: cm.better,
+        ...c,
+        worse,
+        floor,
+        floorSource,
+        verdict,
+        ...(verdict === 'acknowledged' && ack ? { ackReason: ack.reason } : {}),
+      })
+    }
+  }
+  for (const base of baseGroups.values()) {
+    skipped.push({
+      what: `${base.suite}/${base.subject.id} on ${base.dataset.id}{${label({ ...base.dataset.params, ...base.subject.params })}}`,
+      why: 'in the baseline run only',
+    })
+  }
+  if (!sameEnv) {
+    skipped.unshift({
+      what: 'environment',
+      why: `the runs come from different environments (${[...baseEnvs].join(', ')} vs ${[...candEnvs].join(', ')}); timings may not be comparable`,
+    })
+  }
+  comparisons.sort((a, b) => b.worse - a.worse)
+  const timedRatios = comparisons
+    .filter((c) => c.test === 'mann-whitney' && c.better === 'lower' && c.ratio > 0)
+    .map((c) => c.ratio)
+  return {
+    comparisons,
+    skipped,
+    ...(timedRatios.length > 0 ? { timedGeomean: geomeanRatio(timedRatios) } : {}),
+    regressions: comparisons.filter((c) => c.verdict === 'regressed').length,
+  }
+}
