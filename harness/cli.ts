@@ -14,6 +14,7 @@ import { z } from 'zod'
 import { EffbenchError, ErrorCode, quoteList } from './errors.ts'
 import type { Registries } from './registry.ts'
 import { gateToMarkdown } from './report/compare-md.ts'
+import { buildPaper } from './report/paper.ts'
 import { writeReport } from './report/write.ts'
 import { RECORDS_FILE, runTrials } from './run/runner.ts'
 import { parseShard, shardFromEnv } from './run/shard.ts'
@@ -53,6 +54,7 @@ Commands:
   report <run-dir>                     re-render tables and figures from stored records
   merge <out-dir> <run-dir...>         union the records of shards or machines
   compare <baseline-run> <candidate-run>  the regression gate (exit 1 on a regression)
+  paper <run-dir...> [--out <dir>]     every table and figure of the runs, plus manifest.json
   list                                 suites, groups, methods, baselines, datasets, models
   doctor                               backends, threads, compiler and CPU flags on this machine
 
@@ -94,6 +96,11 @@ Options:
   --out <file>            also write the Markdown summary there
 
 Exit codes: 0 no regression, 1 regression, 2 bad input.`,
+  paper: `Usage: effbench paper <run-dir...> [--out <dir>]
+
+Re-renders every declared table and figure of the runs from their records only (never measures)
+into <dir>/<run>/ (default: paper/), with manifest.json naming the record keys, code versions and
+environments behind each file. Two builds from the same records are byte-identical.`,
   list: 'Usage: effbench list\n\nLists suites, groups, methods, baselines, datasets and models.',
   doctor:
     'Usage: effbench doctor\n\nShows which compute backends load here, thread counts, a C compiler and CPU flags.',
@@ -323,7 +330,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
   }
   if (!values['no-report']) {
     const written = await writeReport(outDir, logger)
-    io.stdout.write(`${written.map((f) => `wrote ${f}`).join('\n')}\n`)
+    io.stdout.write(`${written.map((a) => `wrote ${a.path}`).join('\n')}\n`)
   }
   return summary.failed > 0 ? 1 : 0
 }
@@ -341,7 +348,7 @@ async function cmdReport(app: CliApp, args: string[], io: CliIo): Promise<number
     throw new EffbenchError(ErrorCode.records, `Cannot report "${dir}": it has no ${RECORDS_FILE}`)
   void app
   const written = await writeReport(dir, makeLogger(io, values.verbose === true))
-  io.stdout.write(`${written.map((f) => `wrote ${f}`).join('\n')}\n`)
+  io.stdout.write(`${written.map((a) => `wrote ${a.path}`).join('\n')}\n`)
   return 0
 }
 
@@ -445,6 +452,20 @@ const AckFileSchema = z.array(
   }),
 )
 
+async function cmdPaper(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('paper', args, { out: { type: 'string' } })
+  if (values.help) return showHelp(io, 'paper')
+  if (positionals.length === 0)
+    throw new EffbenchError(ErrorCode.usage, 'Cannot build the paper: name at least one run folder')
+  const out = values.out ?? 'paper'
+  const manifest = await buildPaper(positionals, out, makeLogger(io, values.verbose === true))
+  const files = manifest.runs.reduce((n, r) => n + r.artifacts.length, 0)
+  io.stdout.write(
+    `wrote ${files} files for ${manifest.runs.length} runs and ${join(out, 'manifest.json')}\n`,
+  )
+  return 0
+}
+
 function cmdList(app: CliApp, args: string[], io: CliIo): number {
   const { values } = parse('list', args, {})
   if (values.help) return showHelp(io, 'list')
@@ -539,6 +560,8 @@ export async function runCli(
         return await cmdMerge(rest, io)
       case 'compare':
         return await cmdCompare(app, rest, io)
+      case 'paper':
+        return await cmdPaper(rest, io)
       case 'list':
         return cmdList(app, rest, io)
       case 'doctor':
@@ -552,7 +575,7 @@ export async function runCli(
       default:
         throw new EffbenchError(
           ErrorCode.usage,
-          `Unknown command "${command}"; valid commands: "run", "report", "merge", "compare", "list", "doctor"`,
+          `Unknown command "${command}"; valid commands: "run", "report", "merge", "compare", "paper", "list", "doctor"`,
         )
     }
   } catch (e) {

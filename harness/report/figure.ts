@@ -33,6 +33,9 @@ export interface FigureSpec {
   mark?: 'line' | 'point' | 'bar'
   logX?: boolean
   logY?: boolean
+  /** Axis titles; default the column names. */
+  xTitle?: string
+  yTitle?: string
 }
 
 /** A flat result row; for a numeric column `c` there may be `c_lo` and `c_hi` (its CI). */
@@ -119,12 +122,18 @@ export function buildFigureSpec(figure: FigureSpec, rows: readonly FigureRow[]):
     ? {
         field: field(figure.x),
         type: 'quantitative' as const,
-        title: figure.x,
+        title: figure.xTitle ?? figure.x,
         scale: figure.logX ? { type: 'log' as const } : { zero: false },
       }
-    : { field: field(figure.x), type: 'ordinal' as const, title: figure.x, axis: { labelAngle: 0 } }
+    : {
+        field: field(figure.x),
+        type: 'ordinal' as const,
+        title: figure.xTitle ?? figure.x,
+        axis: { labelAngle: 0 },
+      }
   const yScale = figure.logY ? { scale: { type: 'log' as const } } : {}
-  const y = { field: field(figure.y), type: 'quantitative' as const, title: figure.y, ...yScale }
+  const yTitle = figure.yTitle ?? figure.y
+  const y = { field: field(figure.y), type: 'quantitative' as const, title: yTitle, ...yScale }
   const color =
     figure.color === undefined
       ? {}
@@ -154,7 +163,7 @@ export function buildFigureSpec(figure: FigureSpec, rows: readonly FigureRow[]):
           : { type: 'errorbar' as const, ticks: true },
     encoding: {
       x,
-      y: { field: field(lo), type: 'quantitative' as const, title: figure.y, ...yScale },
+      y: { field: field(lo), type: 'quantitative' as const, title: yTitle, ...yScale },
       y2: { field: field(hi) },
       ...(mark === 'bar' ? {} : color),
       ...xOffset,

@@ -1,13 +1,17 @@
 /**
- * `effbench report`: re-render everything of a run folder from its records and saved suites.
- * Never measures; the same records give the same files.
+ * `effbench report` and the paper build: re-render everything of a run folder from its records
+ * and saved suites. Never measures; the same records give the same bytes.
+ *
+ *   records.jsonl + suites/*.resolved.json ─ tables (table.md, table.csv, tables/*.tex)
+ *                                          ─ figures (figures/*.vl.json, *.svg, *.png)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { RECORDS_FILE } from '../run/runner.ts'
 import type { ResolvedSuite } from '../spec/resolve.ts'
-import { aggregate } from '../stats/aggregate.ts'
+import { aggregate, latestByKey } from '../stats/aggregate.ts'
 import { formatProblem, readRecords } from '../store/jsonl.ts'
+import type { TrialRecord } from '../store/record.ts'
 import type { Logger } from '../types.ts'
 import { buildFigureSpec, type FigureSpec, renderFigure } from './figure.ts'
 import { toLatex } from './latex.ts'
@@ -21,63 +25,83 @@ import {
 } from './table.ts'
 
 /** The resolved suites saved in a run folder (suites/<name>.resolved.json). */
-export function readSavedSuites(dir: string): TableSuite[] {
+export function readSavedSuites(
+  dir: string,
+): (TableSuite & Partial<Pick<ResolvedSuite, 'figures'>>)[] {
   const folder = join(dir, 'suites')
   if (!existsSync(folder)) return []
   return readdirSync(folder)
     .filter((f) => f.endsWith('.resolved.json'))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')) as TableSuite)
+    .map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')))
+}
+
+/** One rendered file and the records it was built from. */
+export interface Artifact {
+  path: string
+  /** Suites whose records the artifact shows. */
+  suites: string[]
+  records: TrialRecord[]
 }
 
 /**
- * Writes table.md and table.csv, then per declared table a LaTeX fragment under tables/, and per
- * declared figure its Vega-Lite spec, SVG and PNG under figures/. Returns the paths written.
+ * Writes table.md and table.csv, then per table a LaTeX fragment under tables/, and per declared
+ * figure its Vega-Lite spec, SVG and PNG under figures/, into `outDir` (default: the run folder).
  */
-export async function writeReport(dir: string, logger: Logger): Promise<string[]> {
-  const { records, problems } = readRecords(join(dir, RECORDS_FILE))
-  for (const p of problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
+export async function writeReport(dir: string, logger: Logger, outDir = dir): Promise<Artifact[]> {
+  const read = readRecords(join(dir, RECORDS_FILE))
+  for (const p of read.problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
+  const records = latestByKey(read.records)
   const saved = readSavedSuites(dir)
   const names = [...new Set(records.map((r) => r.suite))]
   // A suite whose resolved file is missing (merged from elsewhere) still gets a default table.
-  const suites: TableSuite[] = names.map(
+  const suites = names.map(
     (n) => saved.find((s) => s.name === n) ?? { name: n, baseline: undefined, tables: [] },
   )
+  const of = (suite: string) => records.filter((r) => r.suite === suite)
   const tables = suites.flatMap((s) => buildTables(s, records))
-  const md = [`# effbench results: ${names.join(', ')}`, '', ...tables.map(tableToMarkdown)].join(
-    '\n',
-  )
-  const mdPath = join(dir, 'table.md')
-  const csvPath = join(dir, 'table.csv')
-  writeFileSync(mdPath, md)
-  writeFileSync(csvPath, tablesToCsv(tables))
-  const written = [mdPath, csvPath]
-
-  mkdirSync(join(dir, 'tables'), { recursive: true })
-  for (const t of tables) {
-    const path = join(dir, 'tables', `${t.suite}.${t.name}.tex`)
-    writeFileSync(path, toLatex(tableToLatexModel(t)))
-    written.push(path)
+  const artifacts: Artifact[] = []
+  const emit = (path: string, content: string | Uint8Array, suiteNames: string[]) => {
+    writeFileSync(path, content)
+    artifacts.push({
+      path,
+      suites: suiteNames,
+      records: records.filter((r) => suiteNames.includes(r.suite)),
+    })
   }
+
+  mkdirSync(join(outDir, 'tables'), { recursive: true })
+  emit(
+    join(outDir, 'table.md'),
+    [`# effbench results: ${names.join(', ')}`, '', ...tables.map(tableToMarkdown)].join('\n'),
+    names,
+  )
+  emit(join(outDir, 'table.csv'), tablesToCsv(tables), names)
+  for (const t of tables)
+    emit(join(outDir, 'tables', `${t.suite}.${t.name}.tex`), toLatex(tableToLatexModel(t)), [
+      t.suite,
+    ])
+
   for (const suite of suites) {
-    const figures = (suite as Partial<ResolvedSuite>).figures ?? []
+    const figures = ('figures' in suite ? suite.figures : undefined) ?? []
     if (figures.length === 0) continue
-    const rows = figureRows(
-      aggregate(records.filter((r) => r.suite === suite.name && r.status === 'ok')),
-    )
-    mkdirSync(join(dir, 'figures'), { recursive: true })
+    const groups = aggregate(of(suite.name).filter((r) => r.status === 'ok'))
+    const rows = figureRows(groups)
+    const unitOf = (metric: string) => groups.find((g) => g.metrics[metric])?.metrics[metric]?.unit
+    mkdirSync(join(outDir, 'figures'), { recursive: true })
     for (const figure of figures) {
-      const base = join(dir, 'figures', `${suite.name}.${figure.name}`)
+      const base = join(outDir, 'figures', `${suite.name}.${figure.name}`)
       try {
         const declared = Object.fromEntries(
           Object.entries(figure).filter(([, v]) => v !== undefined),
-        )
-        const spec = buildFigureSpec(declared as unknown as FigureSpec, rows)
+        ) as unknown as FigureSpec
+        const unit = unitOf(figure.y)
+        if (declared.yTitle === undefined && unit) declared.yTitle = `${figure.y} (${unit})`
+        const spec = buildFigureSpec(declared, rows)
         const { svg, png } = await renderFigure(spec)
-        writeFileSync(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`)
-        writeFileSync(`${base}.svg`, svg)
-        writeFileSync(`${base}.png`, png)
-        written.push(`${base}.svg`, `${base}.png`)
+        emit(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`, [suite.name])
+        emit(`${base}.svg`, svg, [suite.name])
+        emit(`${base}.png`, png, [suite.name])
       } catch (e) {
         logger.warn(
           `Cannot render figure "${figure.name}" of suite "${suite.name}": ${(e as Error).message}`,
@@ -85,5 +109,5 @@ export async function writeReport(dir: string, logger: Logger): Promise<string[]
       }
     }
   }
-  return written
+  return artifacts
 }

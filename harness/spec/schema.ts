@@ -50,6 +50,9 @@ const FigureSchema = z.strictObject({
   mark: z.enum(['line', 'point', 'bar']).optional(),
   logX: z.boolean().optional(),
   logY: z.boolean().optional(),
+  /** Axis titles; the y title defaults to the metric and its unit. */
+  xTitle: z.string().optional(),
+  yTitle: z.string().optional(),
 })
 
 export const SuiteSpecSchema = z.strictObject({

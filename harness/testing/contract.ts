@@ -77,7 +77,7 @@ export async function checkSuiteContract(suite: SuiteSpec, registries: Registrie
       }
     }
     const written = await writeReport(dir, quiet)
-    assert.ok(written.some((f) => f.endsWith('table.md')))
+    assert.ok(written.some((a) => a.path.endsWith('table.md')))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
