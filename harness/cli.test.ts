@@ -151,3 +151,16 @@ test('--isolate runs each trial in a child process and kills one past its limit'
     /timed out after 0.5s/,
   )
 })
+
+test('--device gpu where no GPU build is installed stops before any trial', async (t) => {
+  const { ortCudaAvailable } = await import('./backends/onnx.ts')
+  if (ortCudaAvailable()) return t.skip('this machine has a CUDA provider')
+  const out = tmp()
+  const r = cli(['run', 'fake', '--profile', 'smoke', '--out', out, '--device', 'gpu'])
+  assert.equal(r.status, 2)
+  assert.match(
+    r.stderr,
+    /^error\[device\]: Cannot run on device "gpu": no GPU build is installed here/,
+  )
+  assert.ok(!existsSync(join(out, 'records.jsonl')))
+})

@@ -227,6 +227,19 @@ function saveEnvironment(outDir: string, env: Environment, envHash: string): voi
   writeJson(path, { current: envHash, environments })
 }
 
+/** `--device gpu` stops here, before any trial, where no GPU build of a backend is installed. */
+async function requireGpu(): Promise<void> {
+  const { describeBackends } = await import('./backends/tfjs.ts')
+  const { ortCudaAvailable } = await import('./backends/onnx.ts')
+  const tfGpu = (await describeBackends()).find((p) => p.name === 'tensorflow-gpu')
+  const ortCuda = ortCudaAvailable()
+  if (tfGpu?.loads || ortCuda) return
+  throw new EffbenchError(
+    ErrorCode.device,
+    `Cannot run on device "gpu": no GPU build is installed here (@tensorflow/tfjs-node-gpu: ${tfGpu?.detail ?? 'absent'}; onnxruntime-node has no CUDA provider libraries); use --device cpu`,
+  )
+}
+
 async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('run', args, {
     profile: { type: 'string' },
@@ -257,6 +270,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
       ErrorCode.usage,
       `Unknown device "${device}"; valid devices: "cpu", "gpu"`,
     )
+  if (device === 'gpu') await requireGpu()
   const shard = values.shard ? parseShard(values.shard) : shardFromEnv(process.env)
   const logger = makeLogger(io, values.verbose === true)
 

@@ -2,7 +2,12 @@
  * onnxruntime-node sessions with explicit thread counts, so that every timing can record them.
  * CPU kernels ship inside the npm package; `device: 'gpu'` needs the CUDA execution provider.
  */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
+
+const require = createRequire(import.meta.url)
 
 export interface OrtSessionOptions {
   /** Intra-op threads (one operator's parallelism). */
@@ -20,6 +25,23 @@ export interface OrtSession {
   interOpThreads: number
   executionProvider: 'cpu' | 'cuda'
   version: string
+}
+
+/**
+ * Whether the CUDA execution provider can actually load: onnxruntime-node lists "cuda" even when
+ * its provider libraries were never installed (`onnxruntime-node-install=skip`), so look for them.
+ */
+export function ortCudaAvailable(): boolean {
+  const cuda = ort.listSupportedBackends().find((b) => b.name === 'cuda')
+  if (!cuda) return false
+  if (cuda.bundled) return true
+  try {
+    const binding = require.resolve('onnxruntime-node/package.json')
+    const dir = join(dirname(binding), 'bin', `napi-v6`, process.platform, process.arch)
+    return existsSync(join(dir, 'libonnxruntime_providers_cuda.so'))
+  } catch {
+    return false
+  }
 }
 
 /** Names of the execution providers this onnxruntime-node build can use here. */
