@@ -15,6 +15,7 @@ import { EffbenchError, ErrorCode, quoteList } from './errors.ts'
 import type { Registries } from './registry.ts'
 import { gateToMarkdown } from './report/compare-md.ts'
 import { buildPaper } from './report/paper.ts'
+import { formatNumber } from './report/table.ts'
 import { writeReport } from './report/write.ts'
 import { RECORDS_FILE, runTrials } from './run/runner.ts'
 import { parseShard, shardFromEnv } from './run/shard.ts'
@@ -55,6 +56,8 @@ Commands:
   merge <out-dir> <run-dir...>         union the records of shards or machines
   compare <baseline-run> <candidate-run>  the regression gate (exit 1 on a regression)
   paper <run-dir...> [--out <dir>]     every table and figure of the runs, plus manifest.json
+  history <run-dir...>                 per-metric history across runs, by environment (DuckDB)
+  query "<sql>" <run-dir...>           SQL over the runs' table "measurements"
   list                                 suites, groups, methods, baselines, datasets, models
   doctor                               backends, threads, compiler and CPU flags on this machine
 
@@ -101,6 +104,16 @@ Exit codes: 0 no regression, 1 regression, 2 bad input.`,
 Re-renders every declared table and figure of the runs from their records only (never measures)
 into <dir>/<run>/ (default: paper/), with manifest.json naming the record keys, code versions and
 environments behind each file. Two builds from the same records are byte-identical.`,
+  history: `Usage: effbench history <run-dir...> [--metric <name>] [--suite <name>]
+
+Loads the runs (oldest first) into DuckDB and prints, per suite, subject, dataset point, metric
+and environment, the median of each run.`,
+  query: `Usage: effbench query "<sql>" <run-dir...>
+
+Runs SQL over the table "measurements" (one row per record and metric: run, run_order, key,
+config_key, suite, subject, subject_params, dataset, dataset_params, repetition, seed, status,
+metric, value, unit, better, n_samples, sample_median, code_version, env_hash, started_at,
+duration_ms) and prints the rows as JSON lines.`,
   list: 'Usage: effbench list\n\nLists suites, groups, methods, baselines, datasets and models.',
   doctor:
     'Usage: effbench doctor\n\nShows which compute backends load here, thread counts, a C compiler and CPU flags.',
@@ -480,6 +493,61 @@ async function cmdPaper(args: string[], io: CliIo): Promise<number> {
   return 0
 }
 
+async function cmdHistory(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('history', args, {
+    metric: { type: 'string' },
+    suite: { type: 'string' },
+  })
+  if (values.help) return showHelp(io, 'history')
+  if (positionals.length === 0)
+    throw new EffbenchError(ErrorCode.usage, 'Cannot show history: name at least one run folder')
+  const { openHistory, HISTORY_SQL } = await import('./store/history.ts')
+  const history = await openHistory(positionals)
+  try {
+    const rows = (await history.query(HISTORY_SQL)).filter(
+      (r) =>
+        (values.metric === undefined || r.metric === values.metric) &&
+        (values.suite === undefined || r.suite === values.suite),
+    )
+    const cols = [
+      'suite',
+      'subject',
+      'dataset_params',
+      'subject_params',
+      'metric',
+      'env_hash',
+      'run',
+      'n',
+      'median',
+    ]
+    const lines = [`| ${cols.join(' | ')} |`, `|${cols.map(() => ' --- ').join('|')}|`]
+    for (const r of rows)
+      lines.push(
+        `| ${cols.map((c) => (typeof r[c] === 'number' ? formatNumber(r[c] as number) : String(r[c] ?? ''))).join(' | ')} |`,
+      )
+    io.stdout.write(`${lines.join('\n')}\n`)
+  } finally {
+    history.close()
+  }
+  return 0
+}
+
+async function cmdQuery(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('query', args, {})
+  if (values.help) return showHelp(io, 'query')
+  const [sql, ...dirs] = positionals
+  if (!sql || dirs.length === 0)
+    throw new EffbenchError(ErrorCode.usage, 'Cannot query: expected "<sql>" <run-dir...>')
+  const { openHistory } = await import('./store/history.ts')
+  const history = await openHistory(dirs)
+  try {
+    for (const row of await history.query(sql)) io.stdout.write(`${JSON.stringify(row)}\n`)
+  } finally {
+    history.close()
+  }
+  return 0
+}
+
 function cmdList(app: CliApp, args: string[], io: CliIo): number {
   const { values } = parse('list', args, {})
   if (values.help) return showHelp(io, 'list')
@@ -576,6 +644,10 @@ export async function runCli(
         return await cmdCompare(app, rest, io)
       case 'paper':
         return await cmdPaper(rest, io)
+      case 'history':
+        return await cmdHistory(rest, io)
+      case 'query':
+        return await cmdQuery(rest, io)
       case 'list':
         return cmdList(app, rest, io)
       case 'doctor':
@@ -589,7 +661,7 @@ export async function runCli(
       default:
         throw new EffbenchError(
           ErrorCode.usage,
-          `Unknown command "${command}"; valid commands: "run", "report", "merge", "compare", "paper", "list", "doctor"`,
+          `Unknown command "${command}"; valid commands: "run", "report", "merge", "compare", "paper", "history", "query", "list", "doctor"`,
         )
     }
   } catch (e) {

@@ -1,0 +1,44 @@
+#!/usr/bin/env zx
+// The nightly regression job: run the `default` grouping (or merge shards run elsewhere), compare
+// with the last good night on the same machine, write summary.md, and exit 1 on a regression.
+//
+//   npm run nightly                          run here, compare, update results/nightly/last-good
+//   npm run nightly -- --merge <dir...>      merge shard folders (CI matrix) instead of running
+//
+// Floors come from the A/A noise of earlier good nights (their folders are passed as --history).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { $, argv } from 'zx'
+
+$.verbose = true
+const root = argv.root ?? join('results', 'nightly')
+const night = argv.name ?? new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')
+const out = join(root, night)
+mkdirSync(root, { recursive: true })
+
+if (argv.merge) {
+  const shards = [argv.merge, ...argv._].flat().map(String)
+  await $`node bin/effbench.js merge ${out} ${shards}`
+  await $`node bin/effbench.js report ${out}`
+} else {
+  // A failed trial exits 1; the comparison below still runs and reports it.
+  await $`node bin/effbench.js run default --out ${out}`.nothrow()
+}
+
+const goodFile = join(root, 'good-nights.json')
+const good = existsSync(goodFile) ? JSON.parse(readFileSync(goodFile, 'utf8')) : []
+const last = good.at(-1)
+if (!last) {
+  console.log(`nightly: no earlier good night in ${root}; ${night} becomes the reference`)
+  writeFileSync(goodFile, `${JSON.stringify([night], null, 2)}\n`)
+  process.exit(0)
+}
+const history = good.slice(-10).flatMap((n) => ['--history', join(root, n)])
+const summary = join(out, 'summary.md')
+const compare =
+  await $`node bin/effbench.js compare ${join(root, last)} ${out} --out ${summary} ${history}`.nothrow()
+if (compare.exitCode === 0) {
+  writeFileSync(goodFile, `${JSON.stringify([...good, night], null, 2)}\n`)
+  console.log(`nightly: no regression against ${last}; ${night} recorded as good`)
+}
+process.exit(compare.exitCode ?? 2)
