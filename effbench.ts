@@ -10,6 +10,7 @@ import { datasets } from './datasets/index.ts'
 import { type CliApp, runCli } from './harness/cli.ts'
 import { createRegistries } from './harness/registry.ts'
 import { methods } from './methods/index.ts'
+import { summaries } from './methods/summaries.ts'
 import { models } from './models/index.ts'
 import { groups, suites } from './suites/index.ts'
 
@@ -26,6 +27,7 @@ export const app: CliApp = {
   groups,
   root: dirname(fileURLToPath(import.meta.url)),
   entry: fileURLToPath(import.meta.url),
+  summaries,
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,6 +1,9 @@
 /** Every baseline, listed explicitly. */
 import type { AnySubject } from '../harness/types.ts'
+import { fp32 } from './fp32/index.ts'
+import { mtz } from './mtz/index.ts'
+import { noMerge } from './no-merge/index.ts'
 import { onnxruntimeDense } from './onnxruntime-dense/index.ts'
 import { tfjsDense } from './tfjs-dense/index.ts'
 
-export const baselines: readonly AnySubject[] = [onnxruntimeDense, tfjsDense]
+export const baselines: readonly AnySubject[] = [onnxruntimeDense, tfjsDense, noMerge, mtz, fp32]

@@ -16,7 +16,7 @@ import type { Registries } from './registry.ts'
 import { gateToMarkdown } from './report/compare-md.ts'
 import { buildPaper } from './report/paper.ts'
 import { formatNumber } from './report/table.ts'
-import { writeReport } from './report/write.ts'
+import { type SuiteSummary, writeReport } from './report/write.ts'
 import { RECORDS_FILE, runTrials } from './run/runner.ts'
 import { parseShard, shardFromEnv } from './run/shard.ts'
 import { type ResolvedSuite, resolveSuite } from './spec/resolve.ts'
@@ -38,6 +38,8 @@ export interface CliApp {
   root: string
   /** The composition-root module, imported by child processes under --isolate. */
   entry: string
+  /** Suite-specific report sections contributed by methods. */
+  summaries?: readonly SuiteSummary[]
 }
 
 export interface CliIo {
@@ -356,7 +358,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
     return 130
   }
   if (!values['no-report']) {
-    const written = await writeReport(outDir, logger)
+    const written = await writeReport(outDir, logger, outDir, app.summaries)
     io.stdout.write(`${written.map((a) => `wrote ${a.path}`).join('\n')}\n`)
   }
   return summary.failed > 0 ? 1 : 0
@@ -373,8 +375,12 @@ async function cmdReport(app: CliApp, args: string[], io: CliIo): Promise<number
     )
   if (!existsSync(join(dir, RECORDS_FILE)))
     throw new EffbenchError(ErrorCode.records, `Cannot report "${dir}": it has no ${RECORDS_FILE}`)
-  void app
-  const written = await writeReport(dir, makeLogger(io, values.verbose === true))
+  const written = await writeReport(
+    dir,
+    makeLogger(io, values.verbose === true),
+    dir,
+    app.summaries,
+  )
   io.stdout.write(`${written.map((a) => `wrote ${a.path}`).join('\n')}\n`)
   return 0
 }
@@ -479,13 +485,18 @@ const AckFileSchema = z.array(
   }),
 )
 
-async function cmdPaper(args: string[], io: CliIo): Promise<number> {
+async function cmdPaper(app: CliApp, args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('paper', args, { out: { type: 'string' } })
   if (values.help) return showHelp(io, 'paper')
   if (positionals.length === 0)
     throw new EffbenchError(ErrorCode.usage, 'Cannot build the paper: name at least one run folder')
   const out = values.out ?? 'paper'
-  const manifest = await buildPaper(positionals, out, makeLogger(io, values.verbose === true))
+  const manifest = await buildPaper(
+    positionals,
+    out,
+    makeLogger(io, values.verbose === true),
+    app.summaries,
+  )
   const files = manifest.runs.reduce((n, r) => n + r.artifacts.length, 0)
   io.stdout.write(
     `wrote ${files} files for ${manifest.runs.length} runs and ${join(out, 'manifest.json')}\n`,
@@ -643,7 +654,7 @@ export async function runCli(
       case 'compare':
         return await cmdCompare(app, rest, io)
       case 'paper':
-        return await cmdPaper(rest, io)
+        return await cmdPaper(app, rest, io)
       case 'history':
         return await cmdHistory(rest, io)
       case 'query':

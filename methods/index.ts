@@ -1,4 +1,6 @@
 /** Every method, listed explicitly. */
 import type { AnySubject } from '../harness/types.ts'
+import { pam } from './pam/index.ts'
+import { quantizationMethods } from './quantization/index.ts'
 
-export const methods: readonly AnySubject[] = []
+export const methods: readonly AnySubject[] = [pam, ...quantizationMethods]

@@ -9,7 +9,7 @@ import { basename, join, relative } from 'node:path'
 import { EffbenchError, ErrorCode } from '../errors.ts'
 import { RECORDS_FILE } from '../run/runner.ts'
 import type { Logger } from '../types.ts'
-import { writeReport } from './write.ts'
+import { type SuiteSummary, writeReport } from './write.ts'
 
 export interface ManifestEntry {
   file: string
@@ -35,6 +35,7 @@ export async function buildPaper(
   runDirs: readonly string[],
   outDir: string,
   logger: Logger,
+  summaries: readonly SuiteSummary[] = [],
 ): Promise<Manifest> {
   const names = runDirs.map((d) => basename(d))
   const dup = names.find((n, i) => names.indexOf(n) !== i)
@@ -53,7 +54,7 @@ export async function buildPaper(
     }
     const out = join(outDir, basename(dir))
     mkdirSync(out, { recursive: true })
-    const artifacts = await writeReport(dir, logger, out)
+    const artifacts = await writeReport(dir, logger, out, summaries)
     const envFile = join(dir, 'env.json')
     const environments = existsSync(envFile)
       ? (JSON.parse(readFileSync(envFile, 'utf8')).environments ?? {})

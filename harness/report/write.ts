@@ -36,6 +36,15 @@ export function readSavedSuites(
     .map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')))
 }
 
+/**
+ * A suite-specific summary a method contributes to its suite's report (for what a generic table
+ * cannot show, e.g. max and geomean of ratios over task combinations); a pure function of records.
+ */
+export interface SuiteSummary {
+  suite: string
+  render(records: readonly TrialRecord[]): string
+}
+
 /** One rendered file and the records it was built from. */
 export interface Artifact {
   path: string
@@ -48,7 +57,12 @@ export interface Artifact {
  * Writes table.md and table.csv, then per table a LaTeX fragment under tables/, and per declared
  * figure its Vega-Lite spec, SVG and PNG under figures/, into `outDir` (default: the run folder).
  */
-export async function writeReport(dir: string, logger: Logger, outDir = dir): Promise<Artifact[]> {
+export async function writeReport(
+  dir: string,
+  logger: Logger,
+  outDir = dir,
+  summaries: readonly SuiteSummary[] = [],
+): Promise<Artifact[]> {
   const read = readRecords(join(dir, RECORDS_FILE))
   for (const p of read.problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
   const records = latestByKey(read.records)

@@ -1,0 +1,70 @@
+/**
+ * Pruning-Aware Merging of n pre-trained single-task nets (He et al., KDD 2021), as described by
+ * the official code's algorithm:
+ *
+ *   1. record the post-ReLU outputs of every hidden layer of every net on a common batch of N
+ *      inputs (scaled by the layer's largest output, so σ² means the same in every layer)
+ *   2. per layer, the n·d neurons of the nets are the candidates, each with its own weights
+ *   3. per task, the greedy KDE irrelevance set R_t at threshold α        (irrelevance.ts)
+ *   4. partition: deleted / task-specific T_t / shared                     (irrelevance.ts)
+ *   5. merged net: the nets side by side, each kept neuron with its original weights restricted
+ *      by the connectivity rule (shared reads shared; T_t reads shared ∪ T_t), cross-net weights
+ *      zero-initialised, one head per task reading shared ∪ T_t
+ * The caller then fine-tunes and prunes it with the shared pruner.
+ */
+import type { Rng } from '../../harness/run/rng.ts'
+import { concatNets, type MultiNet } from '../../models/multitask/net.ts'
+import { hiddenActivations, type TaskSplit } from '../../models/multitask/train.ts'
+import { irrelevanceSet, partitionFromIrrelevance } from './irrelevance.ts'
+
+export interface PamOptions {
+  /** MI threshold of the greedy irrelevance sets (nats). */
+  alpha: number
+  /** KDE noise variance. */
+  sigma2: number
+  /** Samples in the common batch. */
+  samples: number
+}
+
+export interface PamMerge {
+  net: MultiNet
+  /** Per layer, the partition of each concatenated candidate. */
+  partitions: Int32Array[]
+}
+
+/** Regroups the neurons of `nets` by mutual information with each task's labels and merges them. */
+export function pamMerge(
+  nets: readonly MultiNet[],
+  train: TaskSplit,
+  classes: readonly number[],
+  options: PamOptions,
+  rng: Rng,
+  onLayer?: (layer: number) => void,
+): PamMerge {
+  const n = Math.min(options.samples, train.n)
+  const rows = rng.shuffle(Array.from({ length: train.n }, (_, i) => i)).slice(0, n)
+  const perNet = nets.map((net) => hiddenActivations(net, train, rows))
+  const tasks = classes.map((c, t) => ({
+    classes: c,
+    labels: Int32Array.from(rows, (r) => train.labels[t]![r]!),
+  }))
+  const partitions = nets[0]!.hidden.map((layer, l) => {
+    const d = layer.outSize
+    const features: Float64Array[] = []
+    for (const acts of perNet) {
+      const a = acts[l]!
+      for (let j = 0; j < d; j++) features.push(Float64Array.from(rows, (_, i) => a[i * d + j]!))
+    }
+    let max = 0
+    for (const f of features) for (const v of f) if (v > max) max = v
+    if (max > 0) for (const f of features) for (let i = 0; i < n; i++) f[i]! /= max
+    const irrelevant = tasks.map((task) =>
+      irrelevanceSet(features, n, task, options.alpha, options.sigma2),
+    )
+    onLayer?.(l)
+    return partitionFromIrrelevance(features.length, irrelevant)
+  })
+  const widths = nets[0]!.hidden.map((l) => l.outSize)
+  const net = concatNets(nets, (t, l, j) => partitions[l]![t * widths[l]! + j]!)
+  return { net, partitions }
+}

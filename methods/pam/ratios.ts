@@ -1,0 +1,105 @@
+/**
+ * The PAM study's cross-arm summary, a pure function of the `pam` suite's records: per task set
+ * (and PAM α), the FLOP ratios no-merge/PAM and MTZ/PAM per combination (means over seeds), their
+ * max and geomean over combinations, and the pass criteria of the brief.
+ */
+import { canonicalJson } from '../../harness/hash.ts'
+import type { SuiteSummary } from '../../harness/report/write.ts'
+import type { TrialRecord } from '../../harness/store/record.ts'
+
+type Cell = { flops: number[]; drop: number[]; shared: number[] }
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+const geomean = (xs: readonly number[]) => Math.exp(mean(xs.map(Math.log)))
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–')
+
+export interface RatioRow {
+  taskSet: string
+  alpha: number
+  combos: number
+  maxNoMerge: number
+  geoNoMerge: number
+  maxMtz: number
+  geoMtz: number
+  /** Worst single task: PAM/no-merge and PAM/MTZ; all tasks: PAM/no-merge. */
+  singleVsNoMerge: number
+  singleVsMtz: number
+  allVsNoMerge: number
+  sharedFrac: number
+  /** Largest test-accuracy drop of any task, per arm (points). */
+  drop: { noMerge: number; mtz: number; pam: number }
+}
+
+/** Summary rows from records (ok records of suite `suite` only). */
+export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): RatioRow[] {
+  const cells = new Map<string, Map<string, Cell>>()
+  for (const r of records) {
+    if (r.suite !== suite || r.status !== 'ok') continue
+    const combo = String(r.subject.params['combo'])
+    const alpha = r.subject.id === 'pam' ? Number(r.subject.params['alpha'] ?? 0.05) : -1
+    const key = canonicalJson({ d: r.dataset.params, s: r.subject.id, alpha })
+    let m = cells.get(key)
+    if (!m) cells.set(key, (m = new Map()))
+    let c = m.get(combo)
+    if (!c) m.set(combo, (c = { flops: [], drop: [], shared: [] }))
+    c.flops.push(r.metrics['flops']?.value ?? Number.NaN)
+    c.drop.push(r.metrics['acc_drop']?.value ?? Number.NaN)
+    c.shared.push(r.metrics['shared_frac']?.value ?? Number.NaN)
+  }
+  const rows: RatioRow[] = []
+  for (const [key, pamCells] of cells) {
+    const { d, s, alpha } = JSON.parse(key) as {
+      d: Record<string, unknown>
+      s: string
+      alpha: number
+    }
+    if (s !== 'pam') continue
+    const other = (id: string) => cells.get(canonicalJson({ d, s: id, alpha: -1 }))
+    const nm = other('no-merge')
+    const mz = other('mtz')
+    const combos = [...pamCells.keys()]
+    const ratio = (base: Map<string, Cell> | undefined, c: string) => {
+      const b = base?.get(c)
+      return b ? mean(b.flops) / mean(pamCells.get(c)!.flops) : Number.NaN
+    }
+    const rNm = combos.map((c) => ratio(nm, c)).filter(Number.isFinite)
+    const rMz = combos.map((c) => ratio(mz, c)).filter(Number.isFinite)
+    const singles = combos.filter((c) => !c.includes('+'))
+    const all = combos.reduce((a, c) => (c.length > a.length ? c : a), '')
+    const maxDrop = (m: Map<string, Cell> | undefined) =>
+      m ? Math.max(...[...m.values()].flatMap((c) => c.drop)) : Number.NaN
+    rows.push({
+      taskSet: String(d['taskSet']),
+      alpha,
+      combos: combos.length,
+      maxNoMerge: Math.max(...rNm),
+      geoNoMerge: geomean(rNm),
+      maxMtz: Math.max(...rMz),
+      geoMtz: geomean(rMz),
+      singleVsNoMerge: Math.max(...singles.map((c) => 1 / ratio(nm, c))),
+      singleVsMtz: Math.max(...singles.map((c) => 1 / ratio(mz, c))),
+      allVsNoMerge: 1 / ratio(nm, all),
+      sharedFrac: mean(pamCells.get(all)?.shared ?? [Number.NaN]),
+      drop: { noMerge: maxDrop(nm), mtz: maxDrop(mz), pam: maxDrop(pamCells) },
+    })
+  }
+  return rows.sort((a, b) => a.taskSet.localeCompare(b.taskSet) || a.alpha - b.alpha)
+}
+
+/** The summary as Markdown, with the brief's criteria next to each number. */
+export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
+  const head =
+    '| taskSet | α | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
+  const lines = [head, `|${' --- |'.repeat(2)}${' ---: |'.repeat(10)}`]
+  for (const r of rows)
+    lines.push(
+      `| ${r.taskSet} | ${r.alpha} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
+    )
+  return `${lines.join('\n')}\n\nPaper (LFW, 5 tasks): max no-merge/PAM 4.87, max MTZ/PAM 2.01.\n`
+}
+
+/** The cross-arm summary appended to the `pam` suite's report. */
+export const pamSummary: SuiteSummary = {
+  suite: 'pam',
+  render: (records) => pamRatiosMarkdown(pamRatios(records)),
+}

@@ -1,0 +1,82 @@
+/**
+ * Entropy (KL) calibration in the style of TensorRT:
+ *
+ *   histogram of |r| in 2048 bins over [0, max|r|]
+ *   for each candidate i ∈ [levels, 2048]:
+ *     P = bins[0, i) with every bin above i−1 folded into bin i−1   (the clipped distribution)
+ *     Q = bins[0, i) merged into `levels` groups, each group's mass spread evenly over its
+ *         non-empty bins                                              (what `levels` codes keep)
+ *     score = KL(P ‖ Q)
+ *   threshold = (argmin i + 0.5) · bin width
+ */
+
+const EPS = 1e-10
+
+/** Histogram of |x| in `bins` equal bins over [0, max|x|]. */
+export function absHistogram(
+  x: ArrayLike<number>,
+  bins: number,
+): { hist: Float64Array; width: number } {
+  let m = 0
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] as number))
+  const hist = new Float64Array(bins)
+  const width = m > 0 ? m / bins : 1
+  for (let i = 0; i < x.length; i++) {
+    const b = Math.min(bins - 1, Math.floor(Math.abs(x[i] as number) / width))
+    hist[b] = (hist[b] as number) + 1
+  }
+  return { hist, width }
+}
+
+/** KL(P ‖ Q) of two unnormalised histograms (Q smoothed where P has mass and Q none). */
+export function klDivergence(p: Float64Array, q: Float64Array): number {
+  let sp = 0
+  let sq = 0
+  for (let i = 0; i < p.length; i++) {
+    sp += p[i] as number
+    sq += q[i] as number
+  }
+  let kl = 0
+  for (let i = 0; i < p.length; i++) {
+    const pi = (p[i] as number) / sp
+    if (pi <= 0) continue
+    const qi = Math.max((q[i] as number) / sq, EPS)
+    kl += pi * Math.log(pi / qi)
+  }
+  return kl
+}
+
+/** The clipping threshold of |x| that minimises KL(P ‖ Q) with `levels` quantization bins. */
+export function klThreshold(x: ArrayLike<number>, levels: number, bins = 2048): number {
+  if (!Number.isInteger(levels) || levels < 2 || levels > bins)
+    throw new RangeError(`Cannot calibrate by KL: levels = ${levels} must be in [2, ${bins}]`)
+  const { hist, width } = absHistogram(x, bins)
+  let bestI = bins
+  let bestKl = Number.POSITIVE_INFINITY
+  for (let i = levels; i <= bins; i++) {
+    const p = hist.slice(0, i)
+    let outliers = 0
+    for (let j = i; j < bins; j++) outliers += hist[j] as number
+    p[i - 1] = (p[i - 1] as number) + outliers
+    const q = new Float64Array(i)
+    const per = i / levels
+    for (let g = 0; g < levels; g++) {
+      const start = Math.floor(g * per)
+      const end = g === levels - 1 ? i : Math.floor((g + 1) * per)
+      let mass = 0
+      let nonEmpty = 0
+      for (let j = start; j < end; j++) {
+        mass += hist[j] as number
+        if ((hist[j] as number) > 0) nonEmpty++
+      }
+      if (nonEmpty === 0) continue
+      for (let j = start; j < end; j++) if ((hist[j] as number) > 0) q[j] = mass / nonEmpty
+    }
+    const kl = klDivergence(p, q)
+    if (kl < bestKl) {
+      bestKl = kl
+      bestI = i
+    }
+  }
+  return (bestI + 0.5) * width
+}

@@ -1,0 +1,93 @@
+/**
+ * Mixed precision: per-layer weight bits under a size budget (survey §3.1, HAWQ-style).
+ *
+ *   sensitivity Ω_{j,b}: measured increase of the calibration loss when only layer j has its
+ *                        weights quantized at b bits (the rest float; activations float)
+ *   allocation:          argmin Σ_j Ω_{j,b_j}  s.t.  Σ_j n_j·b_j ≤ budget·Σ_j n_j  (exhaustive
+ *                        search over the few layers of these nets; additivity assumed, as HAWQ)
+ *
+ * The Hessian-trace sensitivity of HAWQ-v2/v3 is not implemented here: the measured loss increase
+ * is the alternative the survey names.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { forwardTf, netTensors, outChannels, type QNet, weightedLayers } from './qnet.ts'
+import { quantizeWeights, type WeightQuantConfig } from './weight-quant.ts'
+
+/** Mean softmax cross-entropy of the net with some layers' weights replaced. */
+export function lossWith(
+  net: QNet,
+  x: Float32Array,
+  y: Int32Array,
+  replace: ReadonlyMap<number, Float32Array>,
+): number {
+  const layers = weightedLayers(net)
+  const t = netTensors(
+    net,
+    layers.map((l, j) => replace.get(j) ?? l.w),
+  )
+  try {
+    return tf.tidy(() => {
+      const xt = tf.tensor(x, [y.length, ...net.inputShape])
+      const out = forwardTf(net, t, xt)
+      const loss = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(tf.tensor1d(y, 'int32'), out.shape[1] as number),
+        out,
+      )
+      return loss.dataSync()[0] as number
+    })
+  } finally {
+    for (const p of t) tf.dispose([p.w, p.b])
+  }
+}
+
+/** Ω[j][k]: loss increase with layer j alone at bits[k]. */
+export function sensitivities(
+  net: QNet,
+  x: Float32Array,
+  y: Int32Array,
+  bits: readonly number[],
+  base: Omit<WeightQuantConfig, 'bits'>,
+): number[][] {
+  const ref = lossWith(net, x, y, new Map())
+  return weightedLayers(net).map((l, j) =>
+    bits.map((b) => {
+      const q = quantizeWeights(l.w, outChannels(l), { ...base, bits: b })
+      return lossWith(net, x, y, new Map([[j, q.values]])) - ref
+    }),
+  )
+}
+
+/** The allocation (bits per layer) minimising Σ Ω under the average-bits budget. */
+export function allocateBits(
+  omega: readonly (readonly number[])[],
+  sizes: readonly number[],
+  bits: readonly number[],
+  averageBits: number,
+): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0)
+  const budget = averageBits * total + 1e-9
+  let best: number[] | undefined
+  let bestCost = Number.POSITIVE_INFINITY
+  const pick = new Array<number>(sizes.length).fill(0)
+  const search = (j: number, used: number, cost: number) => {
+    if (used > budget) return
+    if (j === sizes.length) {
+      if (cost >= bestCost) return
+      bestCost = cost
+      best = pick.map((k) => bits[k] as number)
+      return
+    }
+    for (let k = 0; k < bits.length; k++) {
+      pick[j] = k
+      search(
+        j + 1,
+        used + (sizes[j] as number) * (bits[k] as number),
+        cost + ((omega[j] as number[])[k] as number),
+      )
+    }
+  }
+  search(0, 0, 0)
+  if (!best)
+    throw new RangeError(`Cannot allocate bits: no allocation fits ${averageBits} bits on average`)
+  return best
+}

@@ -1,0 +1,99 @@
+/**
+ * `quant-mixed`: per-layer weight bits at a given average (weighted by parameter count), either
+ * uniform (every layer at ⌊average⌋ bits) or allocated from measured sensitivities
+ * (mixed-precision.ts); per-channel MSE weights, 8-bit activations.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { z } from 'zod'
+import type { ImageDataset } from '../../datasets/image-data.ts'
+import type { SubjectDef } from '../../harness/types.ts'
+import { allocateBits, sensitivities } from './mixed-precision.ts'
+import { costMetrics, fidelityMetrics, NetFields, netConfig, prepare } from './pipeline.ts'
+import { activationHook, ptq } from './ptq.ts'
+import { logitsOf, netTensors, outChannels, weightedLayers } from './qnet.ts'
+import { quantizeWeights, type WeightQuantConfig } from './weight-quant.ts'
+
+export const MixedParams = z.strictObject({
+  ...NetFields,
+  /** Average weight bits (parameter-weighted). @default 3 */
+  averageBits: z.number().min(2).max(8).default(3),
+  /** @default 'sensitivity' */
+  allocation: z.enum(['uniform', 'sensitivity']).default('sensitivity'),
+  /** Candidate bits per layer. @default [2, 3, 4, 6, 8] */
+  candidates: z.array(z.number().int().min(2).max(8)).default([2, 3, 4, 6, 8]),
+  /** Calibration examples used to measure sensitivities. @default 500 */
+  sensitivityExamples: z.number().int().positive().default(500),
+})
+export type MixedParams = z.output<typeof MixedParams>
+
+export const quantMixed: SubjectDef<MixedParams, ImageDataset> = {
+  name: 'quant-mixed',
+  kind: 'method',
+  description: 'Mixed-precision weights from measured per-layer sensitivity vs uniform bits',
+  params: MixedParams,
+  async run(ctx, { params, dataset }) {
+    const data = dataset.data
+    const prep = await prepare(ctx, netConfig(params), data)
+    const layers = weightedLayers(prep.net)
+    const base: Omit<WeightQuantConfig, 'bits'> = {
+      symmetric: true,
+      granularity: 'channel',
+      calibrator: 'mse',
+      rounding: 'nearest',
+      scheme: 'uniform',
+    }
+    let bits: number[]
+    if (params.allocation === 'uniform') {
+      bits = layers.map(() => Math.floor(params.averageBits))
+    } else {
+      const size = prep.net.inputShape.reduce((a, b) => a * b, 1)
+      const n = Math.min(params.sensitivityExamples, data.calibration.n)
+      const omega = sensitivities(
+        prep.net,
+        data.calibration.images.subarray(0, n * size),
+        data.calibration.labels.subarray(0, n),
+        params.candidates,
+        base,
+      )
+      bits = allocateBits(
+        omega,
+        layers.map((l) => l.w.length),
+        params.candidates,
+        params.averageBits,
+      )
+    }
+    ctx.annotate('bits', bits.join('/'))
+    const weights = layers.map(
+      (l, j) => quantizeWeights(l.w, outChannels(l), { ...base, bits: bits[j] as number }).values,
+    )
+    // Activations at 8 bits, calibrated like PTQ (min-max).
+    const acts = ptq(
+      prep.net,
+      data.calibration.images,
+      {
+        ...base,
+        wBits: 8,
+        aBits: 8,
+        wCalib: 'minmax',
+        aCalib: 'minmax',
+        rounding: 'nearest',
+        biasCorrection: false,
+        equalize: false,
+      },
+      ctx.rng.fork('acts'),
+    ).actParams
+    const t = netTensors(prep.net, weights)
+    try {
+      const logits = logitsOf(prep.net, t, data.test.images, activationHook(acts))
+      const total = layers.reduce((a, l) => a + l.w.length, 0)
+      const avg = layers.reduce((a, l, j) => a + l.w.length * (bits[j] as number), 0) / total
+      return {
+        ...fidelityMetrics(prep, logits, data.test.labels),
+        ...costMetrics(prep.net, bits, 8),
+        avg_bits: { value: avg, unit: 'bit', better: 'lower' },
+      }
+    } finally {
+      for (const p of t) tf.dispose([p.w, p.b])
+    }
+  },
+}

@@ -1,0 +1,5 @@
+/** Suite-specific report sections that methods contribute, listed explicitly. */
+import type { SuiteSummary } from '../harness/report/write.ts'
+import { pamSummary } from './pam/ratios.ts'
+
+export const summaries: readonly SuiteSummary[] = [pamSummary]

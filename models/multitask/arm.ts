@@ -1,0 +1,184 @@
+/**
+ * What every multitask arm (no merging, MTZ, PAM) shares: its parameters, the cached build of its
+ * pruned multitask net from the cached pre-trained nets, and the metrics of one task combination
+ * measured on that net (cost-model FLOPs, latency of the partition-skipping inference path,
+ * accuracy per task, parameters). Only `build` differs between arms.
+ */
+import { z } from 'zod'
+import type { MnistTaskSet } from '../../datasets/mnist-tasks.ts'
+import { measureLatency } from '../../harness/measure/latency.ts'
+import { Rng } from '../../harness/run/rng.ts'
+import { median } from '../../harness/stats/describe.ts'
+import { type Metrics, metric, type TrialContext, TrialSkipped } from '../../harness/types.ts'
+import { type PruneResult, pruneTaylor, TaylorPruneParams } from '../pruning/taylor.ts'
+import { combinationFlops, parseCombo } from './cost.ts'
+import { compilePlan, runPlan } from './inference-plan.ts'
+import { denseArch, type MultiNet, partitionCounts, sharedFraction } from './net.ts'
+import { type PretrainedNets, PretrainParams, pretrainedNets } from './pretrain.ts'
+import { type TaskData, taskDataOf } from './task-data.ts'
+import { evaluateTasks, labelledRows, Trainer } from './train.ts'
+
+/** Parameters common to the three arms (flat, so profiles and overrides can set each one). */
+export const ArmParams = z.strictObject({
+  /** Task combination measured by this trial, letters joined by "+" ("A", "A+C"). @default 'A' */
+  combo: z.string().default('A'),
+  /** Pruner shared by all arms. @default 'taylor' */
+  pruner: z.enum(['taylor']).default('taylor'),
+  /** Hidden widths of each single-task MLP. @default [48, 24] */
+  hidden: z.array(z.number().int().positive()).min(1).default([48, 24]),
+  /** Pre-training epochs of each single-task net. @default 4 */
+  epochs: z.number().int().positive().default(4),
+  /** Allowed validation-accuracy drop per task while pruning, points. @default 1 */
+  budget: z.number().nonnegative().default(1),
+  /** Fraction of alive neurons pruned per round. @default 0.1 */
+  pruneStep: z.number().positive().max(1).default(0.1),
+  /** Fine-tuning SGD steps after each pruning round. @default 60 */
+  pruneFineTune: z.number().int().nonnegative().default(60),
+  /** @default 40 */
+  maxRounds: z.number().int().positive().default(40),
+  /** Joint fine-tuning steps of a merged net before pruning. @default 200 */
+  mergeFineTune: z.number().int().nonnegative().default(200),
+  /** Sampling round of the latency measurement, ms. @default 100 */
+  latencyMs: z.number().positive().default(100),
+  /** Examples per timed call. @default 32 */
+  latencyBatch: z.number().int().positive().default(32),
+})
+export type ArmParams = z.output<typeof ArmParams>
+
+export interface BuiltArm {
+  net: MultiNet
+  /** Test accuracy (%) per task of the pruned net, and of each task's unpruned pre-trained net. */
+  testAcc: number[]
+  refTestAcc: number[]
+  rounds: number
+  /** Arm-specific facts (for annotations). */
+  facts: Record<string, number>
+}
+
+export interface ArmTools {
+  data: TaskData
+  pre: PretrainedNets
+  rng: Rng
+  params: ArmParams
+  /** Fine-tune a merged net jointly, then prune it with the shared pruner. */
+  fineTuneAndPrune(net: MultiNet): PruneResult
+  /** Prune a net with the shared pruner against the given validation references. */
+  prune(
+    net: MultiNet,
+    reference: readonly number[],
+    split?: Pick<TaskData, 'train' | 'val'>,
+  ): PruneResult
+}
+
+export interface ArmDef<P> {
+  name: string
+  /** Everything of the arm's own params that changes its net (goes into the cache key). */
+  key(params: P): unknown
+  build(
+    tools: ArmTools,
+    params: P,
+  ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number> }>
+}
+
+function pruneParams(p: ArmParams): z.output<typeof TaylorPruneParams> {
+  return TaylorPruneParams.parse({
+    budget: p.budget,
+    step: p.pruneStep,
+    fineTuneSteps: p.pruneFineTune,
+    maxRounds: p.maxRounds,
+  })
+}
+
+/** The arm's pruned net for this dataset point and repetition (built once, then cached). */
+export async function builtArm<P extends ArmParams>(
+  ctx: TrialContext,
+  data: TaskData,
+  arm: ArmDef<P>,
+  params: P,
+): Promise<BuiltArm> {
+  const { combo: _c, latencyMs: _l, latencyBatch: _b, ...common } = params
+  const key = {
+    artifact: 'multitask-arm',
+    v: 1,
+    arm: arm.name,
+    common,
+    own: arm.key(params),
+    tasks: data.names,
+    n: data.train.n,
+    seed: ctx.sharedSeed,
+  }
+  return ctx.cache.getOrCreate(key, async () => {
+    const pre = await pretrainedNets(
+      ctx,
+      data,
+      PretrainParams.parse({ hidden: params.hidden, epochs: params.epochs }),
+    )
+    const rng = new Rng(ctx.sharedSeed).fork(`arm:${arm.name}`)
+    const pp = pruneParams(params)
+    const report = (round: number, alive: number) =>
+      ctx.progress.update(round, pp.maxRounds, `${arm.name} prune: ${alive} alive`)
+    const tools: ArmTools = {
+      data,
+      pre,
+      rng,
+      params,
+      prune: (net, reference, split = data) => pruneTaylor(net, split, reference, pp, rng, report),
+      fineTuneAndPrune(net) {
+        const pool = labelledRows(data.train)
+        new Trainer(net, { lr: pp.lr, momentum: 0.9, batch: pp.batch }).run(
+          data.train,
+          pool,
+          params.mergeFineTune,
+          rng,
+        )
+        return pruneTaylor(net, data, pre.valAcc, pp, rng, report)
+      },
+    }
+    const { net, rounds, facts = {} } = await arm.build(tools, params)
+    return { net, testAcc: evaluateTasks(net, data.test), refTestAcc: pre.testAcc, rounds, facts }
+  })
+}
+
+/** Runs one trial of an arm: builds (or reuses) its pruned net and measures the trial's combination. */
+export async function runArmTrial<P extends ArmParams>(
+  ctx: TrialContext,
+  dataset: MnistTaskSet,
+  arm: ArmDef<P>,
+  params: P,
+): Promise<Metrics> {
+  const data = taskDataOf(dataset)
+  const combo = parseCombo(params.combo)
+  const n = data.names.length
+  if (combo.some((t) => t >= n))
+    throw new TrialSkipped(
+      `combination "${params.combo}" needs more tasks than task set "${dataset.taskSet}" has (${n})`,
+    )
+  const built = await builtArm(ctx, data, arm, params)
+  const net = built.net
+  const plan = compilePlan(net, combo)
+  const flops = combinationFlops(denseArch(net), partitionCounts(net), combo)
+  if (flops !== plan.flops)
+    throw new Error(
+      `Cannot measure "${params.combo}": the plan computes ${plan.flops} FLOPs, the cost model ${flops}`,
+    )
+  const rows = Math.min(params.latencyBatch, data.test.n)
+  const x = data.test.x.subarray(0, rows * data.inputSize)
+  const { samples } = await measureLatency(() => runPlan(plan, x, rows), {
+    timeMs: params.latencyMs,
+    minSamples: 5,
+    warmupMs: 20,
+  })
+  const acc = combo.map((t) => built.testAcc[t]!)
+  const drops = combo.map((t) => built.refTestAcc[t]! - built.testAcc[t]!)
+  ctx.annotate('backend', 'plain-ts')
+  ctx.annotate('pruneRounds', built.rounds)
+  for (const [k, v] of Object.entries(built.facts)) ctx.annotate(k, v)
+  return {
+    flops: metric(flops, 'FLOPs', 'lower'),
+    latency_ms: metric(median(samples), 'ms', 'lower', samples),
+    acc: metric(acc.reduce((a, b) => a + b, 0) / acc.length, '%', 'higher'),
+    acc_drop: metric(Math.max(...drops), 'pt', 'lower'),
+    params: metric(plan.params, '', 'lower'),
+    shared_frac: metric(sharedFraction(net), '', 'higher'),
+  }
+}

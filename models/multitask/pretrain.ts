@@ -1,0 +1,67 @@
+/**
+ * Pre-trained single-task nets, the common input of every multitask arm (no merging, MTZ, PAM):
+ * one MLP per task, trained on the task's labelled rows and cached per (config, task, shared
+ * seed), so all arms of one dataset point and repetition start from the same nets.
+ */
+import { z } from 'zod'
+import { Rng } from '../../harness/run/rng.ts'
+import type { TrialContext } from '../../harness/types.ts'
+import { cloneNet, createNet, type MultiNet } from './net.ts'
+import type { TaskData } from './task-data.ts'
+import { evaluateTasks, labelledRows, singleTask, Trainer } from './train.ts'
+
+export const PretrainParams = z.strictObject({
+  /** Hidden widths of each single-task MLP. @default [48, 24] */
+  hidden: z.array(z.number().int().positive()).min(1).default([48, 24]),
+  /** @default 4 */
+  epochs: z.number().int().positive().default(4),
+  /** @default 0.02 */
+  lr: z.number().positive().default(0.02),
+  /** @default 32 */
+  batch: z.number().int().positive().default(32),
+})
+export type PretrainParams = z.output<typeof PretrainParams>
+
+export interface PretrainedNets {
+  nets: MultiNet[]
+  /** Per task, accuracy (%) of its own unpruned net on the validation and test splits. */
+  valAcc: number[]
+  testAcc: number[]
+}
+
+/** Trains (or reuses from the cache) one net per task; returns deep copies the caller may change. */
+export async function pretrainedNets(
+  ctx: TrialContext,
+  data: TaskData,
+  params: PretrainParams,
+): Promise<PretrainedNets> {
+  const key = {
+    artifact: 'multitask-pretrained',
+    v: 1,
+    params,
+    tasks: data.names,
+    n: data.train.n,
+    seed: ctx.sharedSeed,
+  }
+  const made = await ctx.cache.getOrCreate(key, async () => {
+    const root = new Rng(ctx.sharedSeed).fork('pretrain')
+    const nets: MultiNet[] = []
+    const valAcc: number[] = []
+    const testAcc: number[] = []
+    data.names.forEach((name, t) => {
+      const rng = root.fork(`${t}:${name}`)
+      const net = createNet(data.inputSize, params.hidden, data.classes[t]!, rng)
+      const train = singleTask(data.train, t)
+      const pool = labelledRows(train)
+      const trainer = new Trainer(net, { lr: params.lr, momentum: 0.9, batch: params.batch })
+      const steps = Math.ceil((params.epochs * pool.length) / params.batch)
+      trainer.run(train, pool, steps, rng)
+      valAcc.push(evaluateTasks(net, singleTask(data.val, t))[0]!)
+      testAcc.push(evaluateTasks(net, singleTask(data.test, t))[0]!)
+      nets.push(net)
+      ctx.progress.update(t + 1, data.names.length, `pre-train ${name}`)
+    })
+    return { nets, valAcc, testAcc }
+  })
+  return { nets: made.nets.map(cloneNet), valAcc: [...made.valAcc], testAcc: [...made.testAcc] }
+}

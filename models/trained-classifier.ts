@@ -1,0 +1,91 @@
+/**
+ * A zoo classifier (mlp or lenet5) trained once per configuration and shared seed, through the
+ * trial's artifact cache: every subject of a suite at one dataset point and repetition (the fp32
+ * baseline and each quantization method) reuses the same trained network.
+ */
+import type * as tfl from '@tensorflow/tfjs-layers'
+import { z } from 'zod'
+import type { ImageDataset } from '../datasets/image-data.ts'
+import { toTensors } from '../datasets/image-data.ts'
+import { initTfjs } from '../harness/backends/tfjs.ts'
+import { Rng } from '../harness/run/rng.ts'
+import type { TrialContext } from '../harness/types.ts'
+import { lenet5 } from './lenet5.ts'
+import { mlp } from './mlp.ts'
+import { evaluate, train } from './train.ts'
+
+export const ClassifierConfig = z.strictObject({
+  /** @default 'mlp' */
+  model: z.enum(['mlp', 'lenet5']).default('mlp'),
+  /** Hidden widths of the mlp. @default [256, 128] */
+  hidden: z.array(z.number().int().positive()).default([256, 128]),
+  /** @default 3 */
+  epochs: z.number().int().min(0).default(3),
+  /** @default 64 */
+  batchSize: z.number().int().positive().default(64),
+  /** Adam learning rate. @default 0.002 */
+  learningRate: z.number().positive().default(0.002),
+})
+export type ClassifierConfig = z.output<typeof ClassifierConfig>
+
+export interface TrainedClassifier {
+  model: tfl.LayersModel
+  /** Top-1 on the test split. */
+  testAccuracy: number
+  trainSeconds: number
+  /** Input layout the model expects. */
+  layout: 'flat' | 'nhwc'
+}
+
+/** The classifier for `config`, trained on `data.train` with seed `ctx.sharedSeed` (cached). */
+export async function trainedClassifier(
+  ctx: TrialContext,
+  config: ClassifierConfig,
+  data: ImageDataset,
+): Promise<TrainedClassifier> {
+  return ctx.cache.getOrCreate(
+    { artifact: 'trained-classifier', config, sharedSeed: ctx.sharedSeed, n: data.train.n },
+    async () => {
+      await initTfjs()
+      const rng = new Rng(ctx.sharedSeed).fork('trained-classifier')
+      const layout = config.model === 'mlp' ? 'flat' : 'nhwc'
+      const model =
+        config.model === 'mlp'
+          ? mlp.build(
+              mlp.params.parse({
+                inputSize: data.height * data.width * data.channels,
+                hidden: config.hidden,
+                numClasses: data.numClasses,
+              }),
+              rng.fork('init'),
+            )
+          : lenet5.build(
+              lenet5.params.parse({
+                inputShape: [data.height, data.width, data.channels],
+                numClasses: data.numClasses,
+              }),
+              rng.fork('init'),
+            )
+      const tr = toTensors(data.train, layout)
+      const te = toTensors(data.test, layout)
+      try {
+        const result = await train(model, tr.x, tr.y, {
+          rng: rng.fork('train'),
+          epochs: config.epochs,
+          batchSize: config.batchSize,
+          learningRate: config.learningRate,
+          signal: ctx.signal,
+          now: () => ctx.now(),
+          onEpoch: (log) => ctx.progress.update(log.epoch, config.epochs, `train ${config.model}`),
+        })
+        const testAccuracy = evaluate(model, te.x, te.y).accuracy
+        return { model, testAccuracy, trainSeconds: result.seconds, layout }
+      } finally {
+        tr.x.dispose()
+        tr.y.dispose()
+        te.x.dispose()
+        te.y.dispose()
+      }
+    },
+  )
+}

@@ -1,0 +1,126 @@
+import { defineSuite } from '../harness/spec/schema.ts'
+
+const tinyBabi = { train: 32, dev: 16, test: 60, minSentences: 5, maxSentences: 7 }
+const tinyCountries = { train: 32, dev: 16, test: 40 }
+const tinyReader = { epochs: 1, hidden: 4, wordDim: 8, charFilters: 4, latencyMs: 5 }
+const smallReader = { epochs: 2, hidden: 12, wordDim: 16, charFilters: 8, latencyMs: 50 }
+const paperReader = {
+  epochs: 10,
+  hidden: 48,
+  wordDim: 50,
+  charFilters: 50,
+  encoder: 'lstm',
+  dropout: 0.3,
+  maxSpan: 5,
+  latencyMs: 500,
+}
+const subjects = ['amanda', 'amanda-no-multifactor', 'amanda-no-qma', 'amanda-no-qtype', 'bidaf']
+const all = (params: Record<string, unknown>) =>
+  Object.fromEntries(subjects.map((s) => [s, { params }]))
+
+/** Extractive QA: AMANDA and its ablations against a BiDAF-style reader, on generated and real-fact passages. */
+export default defineSuite({
+  name: 'qa',
+  description:
+    'AMANDA (multi-factor attention, max-attentional question aggregation, question type) vs a BiDAF-style reader; ablations as parameters',
+  datasets: [
+    {
+      name: 'qa-babi',
+      params: { train: 1000, dev: 200, test: 400, minSentences: 6, maxSentences: 10 },
+    },
+    { name: 'qa-countries', params: { train: 1000, dev: 200, test: 400 } },
+  ],
+  subjects: [
+    { name: 'amanda', params: { factors: 4 } },
+    { name: 'amanda', id: 'amanda-no-multifactor', params: { factors: 1 } },
+    { name: 'amanda', id: 'amanda-no-qma', params: { aggregation: 'mean' } },
+    { name: 'amanda', id: 'amanda-no-qtype', params: { questionType: false } },
+    { name: 'bidaf' },
+  ],
+  baseline: 'bidaf',
+  seeds: 3,
+  timeoutS: 1800,
+  profiles: {
+    smoke: {
+      seeds: 1,
+      timeoutS: 120,
+      datasets: { 'qa-babi': { params: tinyBabi }, 'qa-countries': { params: tinyCountries } },
+      subjects: all(tinyReader),
+    },
+    default: {
+      seeds: 3,
+      datasets: {
+        'qa-babi': { params: { train: 240, dev: 60, test: 150, minSentences: 5, maxSentences: 8 } },
+        'qa-countries': { params: { train: 240, dev: 60, test: 150 } },
+      },
+      subjects: all(smallReader),
+    },
+    paper: {
+      seeds: 3,
+      timeoutS: 36000,
+      datasets: {
+        'qa-babi': {
+          params: { train: 10000, dev: 1000, test: 1000, minSentences: 8, maxSentences: 20 },
+        },
+        'qa-countries': { params: { train: 5000, dev: 500, test: 1000 } },
+      },
+      subjects: all(paperReader),
+    },
+  },
+  tables: [
+    {
+      name: 'qa',
+      title: 'Test EM/F1 (%), training time, size, latency',
+      metrics: ['f1', 'em', 'dev_f1', 'train_s', 'params', 'latency_ms'],
+    },
+    {
+      name: 'babi-types',
+      title: 'qa-babi test F1 (%) per question family and reasoning tag',
+      metrics: [
+        'f1_where_object',
+        'f1_where_person',
+        'f1_which_north',
+        'f1_how_many',
+        'f1_1_hop',
+        'f1_2_hop',
+        'f1_coref',
+      ],
+    },
+    {
+      name: 'countries-types',
+      title: 'qa-countries test F1 (%) per question type',
+      metrics: ['f1_capital', 'f1_region', 'f1_language', 'f1_border'],
+    },
+  ],
+  figures: [
+    {
+      name: 'f1',
+      title: 'Test F1 by subject',
+      x: 'subject',
+      y: 'f1',
+      facet: 'dataset',
+      mark: 'bar',
+    },
+    {
+      name: 'f1-2-hop',
+      title: 'Test F1 on 2-hop questions',
+      x: 'subject',
+      y: 'f1_2_hop',
+      mark: 'bar',
+    },
+    {
+      name: 'f1-coref',
+      title: 'Test F1 on coreference questions',
+      x: 'subject',
+      y: 'f1_coref',
+      mark: 'bar',
+    },
+    {
+      name: 'f1-how-many',
+      title: 'Test F1 on counting questions',
+      x: 'subject',
+      y: 'f1_how_many',
+      mark: 'bar',
+    },
+  ],
+})
