@@ -85,9 +85,12 @@ export async function writeReport(
   }
 
   mkdirSync(join(outDir, 'tables'), { recursive: true })
+  const extra = summaries.filter((x) => names.includes(x.suite)).map((x) => x.render(of(x.suite)))
   emit(
     join(outDir, 'table.md'),
-    [`# effbench results: ${names.join(', ')}`, '', ...tables.map(tableToMarkdown)].join('\n'),
+    [`# effbench results: ${names.join(', ')}`, '', ...tables.map(tableToMarkdown), ...extra].join(
+      '\n',
+    ),
     names,
   )
   emit(join(outDir, 'table.csv'), tablesToCsv(tables), names)
