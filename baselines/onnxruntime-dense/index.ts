@@ -6,17 +6,12 @@ import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import { type DenseStack, maxRelativeError } from '../../datasets/dense-stack.ts'
 import { createOrtSession } from '../../harness/backends/onnx.ts'
-import { measureLatency } from '../../harness/measure/latency.ts'
-import { median } from '../../harness/stats/describe.ts'
+import { TimingParams, timedMetrics } from '../../harness/measure/latency.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
 import { denseStackModel } from './graph.ts'
 
 const Params = z.strictObject({
-  /** Sampling round, ms. @default 400 */
-  timeMs: z.number().positive().default(400),
-  minSamples: z.number().int().min(1).default(10),
-  /** Test-only: make every call this fraction slower (checks the regression gate). */
-  injectSlowdown: z.number().min(0).default(0),
+  ...TimingParams,
 })
 
 export const onnxruntimeDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
@@ -41,16 +36,12 @@ export const onnxruntimeDense: SubjectDef<z.output<typeof Params>, DenseStack> =
     try {
       const out = await session.run(feeds)
       const error = maxRelativeError(out.y?.data as Float32Array, stack.expected)
-      const { samples } = await measureLatency(() => session.run(feeds), {
-        timeMs: params.timeMs,
-        minSamples: params.minSamples,
-        injectSlowdown: params.injectSlowdown,
+      const timed = await timedMetrics(() => session.run(feeds), params, {
+        batch: stack.batch,
+        flops: 2 * stack.macs,
       })
-      const ms = median(samples)
       return {
-        latency_ms: metric(ms, 'ms', 'lower', samples),
-        throughput: metric((stack.batch / ms) * 1000, 'samples/s', 'higher'),
-        gflops: metric((2 * stack.macs) / (ms * 1e6), 'GFLOP/s', 'higher'),
+        ...timed,
         max_rel_err: metric(error, '', 'lower'),
       }
     } finally {

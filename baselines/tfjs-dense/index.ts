@@ -5,16 +5,12 @@
 import { z } from 'zod'
 import { type DenseStack, maxRelativeError } from '../../datasets/dense-stack.ts'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
-import { measureLatency } from '../../harness/measure/latency.ts'
-import { median } from '../../harness/stats/describe.ts'
+import { TimingParams, timedMetrics } from '../../harness/measure/latency.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
 
 const Params = z.strictObject({
   backend: z.enum(['node', 'wasm', 'cpu']).default('wasm'),
-  timeMs: z.number().positive().default(400),
-  minSamples: z.number().int().min(1).default(10),
-  /** Test-only: make every call this fraction slower (checks the regression gate). */
-  injectSlowdown: z.number().min(0).default(0),
+  ...TimingParams,
 })
 
 export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
@@ -55,16 +51,12 @@ export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
     }
     try {
       const error = maxRelativeError(forward() as Float32Array, stack.expected)
-      const { samples } = await measureLatency(forward, {
-        timeMs: params.timeMs,
-        minSamples: params.minSamples,
-        injectSlowdown: params.injectSlowdown,
+      const timed = await timedMetrics(forward, params, {
+        batch: stack.batch,
+        flops: 2 * stack.macs,
       })
-      const ms = median(samples)
       return {
-        latency_ms: metric(ms, 'ms', 'lower', samples),
-        throughput: metric((stack.batch / ms) * 1000, 'samples/s', 'higher'),
-        gflops: metric((2 * stack.macs) / (ms * 1e6), 'GFLOP/s', 'higher'),
+        ...timed,
         max_rel_err: metric(error, '', 'lower'),
       }
     } finally {

@@ -4,6 +4,9 @@
  * mean is above `targetRme`. Every raw sample is returned, in milliseconds.
  */
 import { Bench } from 'tinybench'
+import { z } from 'zod'
+import { median } from '../stats/describe.ts'
+import { type Metrics, metric } from '../types.ts'
 
 export interface LatencyOptions {
   /** Time budget of one sampling round, ms. @default 500 */
@@ -85,4 +88,31 @@ export async function measureLatency(
     rme = n > 1 ? ((1.96 * sd) / Math.sqrt(n) / mean) * 100 : Number.POSITIVE_INFINITY
   }
   return { samples, rme, rounds, callsPerSample: k }
+}
+
+/** The timing knobs a timed subject exposes as params (spread into its zod schema). */
+export const TimingParams = {
+  /** Sampling round, ms. */
+  timeMs: z.number().positive().default(400),
+  minSamples: z.number().int().min(1).default(10),
+  /** Test-only: make every call this fraction slower (checks the regression gate). */
+  injectSlowdown: z.number().min(0).default(0),
+}
+
+/**
+ * Time `fn` (one call processes `batch` items costing `flops` in all) and report its median
+ * latency with every sample, throughput, and achieved GFLOP/s next to the analytic FLOP count.
+ */
+export async function timedMetrics(
+  fn: () => unknown,
+  params: { timeMs: number; minSamples: number; injectSlowdown: number },
+  work: { batch: number; flops: number },
+): Promise<Metrics> {
+  const { samples } = await measureLatency(fn, params)
+  const ms = median(samples)
+  return {
+    latency_ms: metric(ms, 'ms', 'lower', samples),
+    throughput: metric((work.batch / ms) * 1000, 'samples/s', 'higher'),
+    gflops: metric(work.flops / (ms * 1e6), 'GFLOP/s', 'higher'),
+  }
 }
