@@ -5,7 +5,6 @@
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { baselines } from './baselines/index.ts'
-import { denseStack } from './datasets/dense-stack.ts'
 import { datasets } from './datasets/index.ts'
 import { type CliApp, runCli } from './harness/cli.ts'
 import { createRegistries } from './harness/registry.ts'
@@ -15,7 +14,7 @@ import { models } from './models/index.ts'
 import { groups, suites } from './suites/index.ts'
 
 export const registries = createRegistries({
-  datasets: [...datasets, denseStack],
+  datasets,
   models,
   methods,
   baselines,

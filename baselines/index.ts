@@ -1,9 +1,21 @@
 /** Every baseline, listed explicitly. */
 import type { AnySubject } from '../harness/types.ts'
+import { bidaf } from './bidaf/index.ts'
+import { crossEntropy } from './cross-entropy/index.ts'
 import { fp32 } from './fp32/index.ts'
 import { mtz } from './mtz/index.ts'
 import { noMerge } from './no-merge/index.ts'
 import { onnxruntimeDense } from './onnxruntime-dense/index.ts'
 import { tfjsDense } from './tfjs-dense/index.ts'
+import { tfjsTraining } from './tfjs-training/index.ts'
 
-export const baselines: readonly AnySubject[] = [onnxruntimeDense, tfjsDense, noMerge, mtz, fp32]
+export const baselines: readonly AnySubject[] = [
+  onnxruntimeDense,
+  tfjsDense,
+  tfjsTraining,
+  noMerge,
+  mtz,
+  fp32,
+  bidaf,
+  crossEntropy,
+]

@@ -1,6 +1,9 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
+import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
+import { qaBabi } from './qa-babi.ts'
+import { qaCountries } from './qa-countries.ts'
 import { syntheticImages } from './synthetic-images.ts'
 
 export * from './image-data.ts'
@@ -9,4 +12,11 @@ export * from './mnist-tasks.ts'
 export * from './synthetic-images.ts'
 
 /** Every dataset, in a fixed order. */
-export const datasets = [mnist, mnistTasks, syntheticImages] as const
+export const datasets = [
+  mnist,
+  mnistTasks,
+  syntheticImages,
+  qaBabi,
+  qaCountries,
+  denseStack,
+] as const

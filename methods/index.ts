@@ -1,6 +1,8 @@
 /** Every method, listed explicitly. */
 import type { AnySubject } from '../harness/types.ts'
+import { amanda } from './amanda/index.ts'
+import { largeMargin } from './margin/index.ts'
 import { pam } from './pam/index.ts'
 import { quantizationMethods } from './quantization/index.ts'
 
-export const methods: readonly AnySubject[] = [pam, ...quantizationMethods]
+export const methods: readonly AnySubject[] = [pam, ...quantizationMethods, amanda, largeMargin]

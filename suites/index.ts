@@ -1,12 +1,29 @@
 /** The registered suites and their groupings. `npm run bench` runs the `default` group. */
 import type { SuiteSpec } from '../harness/spec/schema.ts'
 import denseInference from './dense-inference.suite.ts'
+import margin from './margin.suite.ts'
 import pam from './pam.suite.ts'
+import qa from './qa.suite.ts'
 import quantization from './quantization.suite.ts'
+import trainingThroughput from './training-throughput.suite.ts'
 
-export const suites: readonly SuiteSpec[] = [denseInference, pam, quantization]
+export const suites: readonly SuiteSpec[] = [
+  denseInference,
+  trainingThroughput,
+  pam,
+  quantization,
+  margin,
+  qa,
+]
 
+const all = suites.map((s) => s.name)
+
+/**
+ * `default` is what `npm run bench` runs: the studies whose default profile fits a few minutes
+ * here. `qa` trains readers for ~14 minutes on 2 cores, so it is in `full` only.
+ */
 export const groups: Readonly<Record<string, readonly string[]>> = {
-  default: ['dense-inference', 'pam', 'quantization'],
-  smoke: ['dense-inference', 'pam', 'quantization'],
+  default: ['dense-inference', 'training-throughput', 'pam', 'quantization', 'margin'],
+  smoke: all,
+  full: all,
 }
