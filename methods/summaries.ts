@@ -1,5 +1,6 @@
 /** Suite-specific report sections that methods contribute, listed explicitly. */
 import type { SuiteSummary } from '../harness/report/write.ts'
+import { marginSummary } from './margin/figures.ts'
 import { pamSummary } from './pam/ratios.ts'
 
-export const summaries: readonly SuiteSummary[] = [pamSummary]
+export const summaries: readonly SuiteSummary[] = [pamSummary, marginSummary]

@@ -137,7 +137,14 @@ export function buildFigureSpec(figure: FigureSpec, rows: readonly FigureRow[]):
   const color =
     figure.color === undefined
       ? {}
-      : { color: { field: field(figure.color), type: 'nominal' as const, title: figure.color } }
+      : {
+          color: {
+            field: field(figure.color),
+            type: 'nominal' as const,
+            title: figure.color,
+            scale: { scheme: 'tableau20' },
+          },
+        }
   // Grouped bars: series side by side within a category, their error bars with them.
   const xOffset =
     mark === 'bar' && figure.color !== undefined

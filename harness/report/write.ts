@@ -13,7 +13,7 @@ import { aggregate, latestByKey } from '../stats/aggregate.ts'
 import { formatProblem, readRecords } from '../store/jsonl.ts'
 import type { TrialRecord } from '../store/record.ts'
 import type { Logger } from '../types.ts'
-import { buildFigureSpec, type FigureSpec, renderFigure } from './figure.ts'
+import { buildFigureSpec, type FigureRow, type FigureSpec, renderFigure } from './figure.ts'
 import { toLatex } from './latex.ts'
 import { figureRows } from './points.ts'
 import {
@@ -42,7 +42,10 @@ export function readSavedSuites(
  */
 export interface SuiteSummary {
   suite: string
-  render(records: readonly TrialRecord[]): string
+  /** A Markdown section appended to table.md. */
+  render?(records: readonly TrialRecord[]): string
+  /** Figures whose rows are not one per record group (curves over ε, histograms). */
+  figures?(records: readonly TrialRecord[]): { figure: FigureSpec; rows: FigureRow[] }[]
 }
 
 /** One rendered file and the records it was built from. */
@@ -85,7 +88,8 @@ export async function writeReport(
   }
 
   mkdirSync(join(outDir, 'tables'), { recursive: true })
-  const extra = summaries.filter((x) => names.includes(x.suite)).map((x) => x.render(of(x.suite)))
+  const mine = summaries.filter((x) => names.includes(x.suite))
+  const extra = mine.flatMap((x) => (x.render ? [x.render(of(x.suite))] : []))
   emit(
     join(outDir, 'table.md'),
     [`# effbench results: ${names.join(', ')}`, '', ...tables.map(tableToMarkdown), ...extra].join(
@@ -99,31 +103,38 @@ export async function writeReport(
       t.suite,
     ])
 
+  // Declared figures take one row per record group; summaries may add figures of their own.
+  const jobs: { suite: string; figure: FigureSpec; rows: FigureRow[] }[] = []
   for (const suite of suites) {
     const figures = ('figures' in suite ? suite.figures : undefined) ?? []
     if (figures.length === 0) continue
     const groups = aggregate(of(suite.name).filter((r) => r.status === 'ok'))
     const rows = figureRows(groups)
-    const unitOf = (metric: string) => groups.find((g) => g.metrics[metric])?.metrics[metric]?.unit
-    mkdirSync(join(outDir, 'figures'), { recursive: true })
     for (const figure of figures) {
-      const base = join(outDir, 'figures', `${suite.name}.${figure.name}`)
-      try {
-        const declared = Object.fromEntries(
-          Object.entries(figure).filter(([, v]) => v !== undefined),
-        ) as unknown as FigureSpec
-        const unit = unitOf(figure.y)
-        if (declared.yTitle === undefined && unit) declared.yTitle = `${figure.y} (${unit})`
-        const spec = buildFigureSpec(declared, rows)
-        const { svg, png } = await renderFigure(spec)
-        emit(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`, [suite.name])
-        emit(`${base}.svg`, svg, [suite.name])
-        emit(`${base}.png`, png, [suite.name])
-      } catch (e) {
-        logger.warn(
-          `Cannot render figure "${figure.name}" of suite "${suite.name}": ${(e as Error).message}`,
-        )
-      }
+      const declared = Object.fromEntries(
+        Object.entries(figure).filter(([, v]) => v !== undefined),
+      ) as unknown as FigureSpec
+      const unit = groups.find((g) => g.metrics[figure.y])?.metrics[figure.y]?.unit
+      if (declared.yTitle === undefined && unit) declared.yTitle = `${figure.y} (${unit})`
+      jobs.push({ suite: suite.name, figure: declared, rows })
+    }
+  }
+  for (const x of mine) {
+    for (const f of x.figures?.(of(x.suite)) ?? []) jobs.push({ suite: x.suite, ...f })
+  }
+  if (jobs.length > 0) mkdirSync(join(outDir, 'figures'), { recursive: true })
+  for (const { suite, figure, rows } of jobs) {
+    const base = join(outDir, 'figures', `${suite}.${figure.name}`)
+    try {
+      const spec = buildFigureSpec(figure, rows)
+      const { svg, png } = await renderFigure(spec)
+      emit(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`, [suite])
+      emit(`${base}.svg`, svg, [suite])
+      emit(`${base}.png`, png, [suite])
+    } catch (e) {
+      logger.warn(
+        `Cannot render figure "${figure.name}" of suite "${suite}": ${(e as Error).message}`,
+      )
     }
   }
   return artifacts

@@ -3,17 +3,12 @@
  * them, like every report): robust accuracy vs ε per loss (PGD, ℓ∞; one line per subject and
  * regime), and the histogram of bisection ℓ∞ margins per loss (per-point margins are the samples
  * of the `bisect_linf` metric, pooled over seeds). The harness's declarative figures take one row
- * per record group, which cannot hold a curve over ε or a histogram; hence this script.
- *
- *   npx tsx methods/margin/figures.ts <run folder>   -> <run folder>/figures/margin.{robust-vs-eps,margin-hist}.{svg,png,vl.json}
+ * per record group, which cannot hold a curve over ε or a histogram; hence a suite summary.
+
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { buildFigureSpec, type FigureRow, renderFigure } from '../../harness/report/figure.ts'
-import { RECORDS_FILE } from '../../harness/run/runner.ts'
+import type { FigureRow } from '../../harness/report/figure.ts'
+import type { SuiteSummary } from '../../harness/report/write.ts'
 import { aggregate, type RecordGroup } from '../../harness/stats/aggregate.ts'
-import { readRecords } from '../../harness/store/jsonl.ts'
-import type { TrialRecord } from '../../harness/store/record.ts'
 
 const PREFIX = 'pgd_linf_'
 
@@ -63,61 +58,38 @@ export function histogramRows(groups: readonly RecordGroup[], bins = 20): Figure
   return rows
 }
 
-/** Writes both figures for the records in `dir`; returns the paths written. */
-export async function writeMarginFigures(dir: string): Promise<string[]> {
-  const { records } = readRecords(join(dir, RECORDS_FILE))
-  const ok = records.filter((r: TrialRecord) => r.suite === 'margin' && r.status === 'ok')
-  const groups = aggregate(ok)
-  const out = join(dir, 'figures')
-  mkdirSync(out, { recursive: true })
-  const written: string[] = []
-  const figures = [
-    {
-      spec: buildFigureSpec(
-        {
+/** The margin study's two distribution figures, added to its suite's report. */
+export const marginSummary: SuiteSummary = {
+  suite: 'margin',
+  figures(records) {
+    const groups = aggregate(records.filter((r) => r.status === 'ok'))
+    return [
+      {
+        figure: {
           name: 'robust-vs-eps',
           title: 'PGD robust accuracy vs ℓ∞ ε',
           x: 'eps',
           y: 'robust_acc',
           color: 'subject',
           mark: 'line',
+          xTitle: 'ε (ℓ∞)',
+          yTitle: 'robust accuracy',
         },
-        robustRows(groups),
-      ),
-      name: 'robust-vs-eps',
-    },
-    {
-      spec: buildFigureSpec(
-        {
+        rows: robustRows(groups),
+      },
+      {
+        figure: {
           name: 'margin-hist',
           title: 'bisection ℓ∞ margin, share of correct test points',
           x: 'margin',
           y: 'share',
           color: 'subject',
           mark: 'line',
+          xTitle: 'ℓ∞ margin',
+          yTitle: 'share of points',
         },
-        histogramRows(groups),
-      ),
-      name: 'margin-hist',
-    },
-  ]
-  for (const f of figures) {
-    const base = join(out, `margin.${f.name}`)
-    const rendered = await renderFigure(f.spec)
-    writeFileSync(`${base}.vl.json`, `${JSON.stringify(f.spec, null, 2)}\n`)
-    writeFileSync(`${base}.svg`, rendered.svg)
-    writeFileSync(`${base}.png`, rendered.png)
-    written.push(`${base}.svg`, `${base}.png`)
-  }
-  return written
-}
-
-if (process.argv[1]?.endsWith('figures.ts')) {
-  const dir = process.argv[2]
-  if (!dir) {
-    process.stderr.write('Usage: npx tsx methods/margin/figures.ts <run folder>\n')
-    process.exitCode = 2
-  } else {
-    for (const path of await writeMarginFigures(dir)) process.stdout.write(`${path}\n`)
-  }
+        rows: histogramRows(groups),
+      },
+    ]
+  },
 }
