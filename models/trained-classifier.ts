@@ -37,6 +37,28 @@ export interface TrainedClassifier {
   layout: 'flat' | 'nhwc'
 }
 
+/** An untrained mlp or lenet5 shaped for `data`, initialised from `rng`, and its input layout. */
+export function buildClassifier(
+  model: 'mlp' | 'lenet5',
+  data: Pick<ImageDataset, 'height' | 'width' | 'channels' | 'numClasses'>,
+  rng: Rng,
+  hidden?: number[],
+): { model: tfl.LayersModel; layout: 'flat' | 'nhwc' } {
+  if (model === 'mlp') {
+    const params = mlp.params.parse({
+      inputSize: data.height * data.width * data.channels,
+      numClasses: data.numClasses,
+      ...(hidden ? { hidden } : {}),
+    })
+    return { model: mlp.build(params, rng), layout: 'flat' }
+  }
+  const params = lenet5.params.parse({
+    inputShape: [data.height, data.width, data.channels],
+    numClasses: data.numClasses,
+  })
+  return { model: lenet5.build(params, rng), layout: 'nhwc' }
+}
+
 /** The classifier for `config`, trained on `data.train` with seed `ctx.sharedSeed` (cached). */
 export async function trainedClassifier(
   ctx: TrialContext,
@@ -48,24 +70,7 @@ export async function trainedClassifier(
     async () => {
       await initTfjs()
       const rng = new Rng(ctx.sharedSeed).fork('trained-classifier')
-      const layout = config.model === 'mlp' ? 'flat' : 'nhwc'
-      const model =
-        config.model === 'mlp'
-          ? mlp.build(
-              mlp.params.parse({
-                inputSize: data.height * data.width * data.channels,
-                hidden: config.hidden,
-                numClasses: data.numClasses,
-              }),
-              rng.fork('init'),
-            )
-          : lenet5.build(
-              lenet5.params.parse({
-                inputShape: [data.height, data.width, data.channels],
-                numClasses: data.numClasses,
-              }),
-              rng.fork('init'),
-            )
+      const { model, layout } = buildClassifier(config.model, data, rng.fork('init'), config.hidden)
       const tr = toTensors(data.train, layout)
       const te = toTensors(data.test, layout)
       try {

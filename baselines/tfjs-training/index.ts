@@ -7,9 +7,8 @@ import { z } from 'zod'
 import { type ImageDataset, selectRows, toTensors } from '../../datasets/image-data.ts'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
-import { lenet5 } from '../../models/lenet5.ts'
-import { mlp } from '../../models/mlp.ts'
 import { evaluate, train } from '../../models/train.ts'
+import { buildClassifier } from '../../models/trained-classifier.ts'
 
 const Params = z.strictObject({
   model: z.enum(['mlp', 'lenet5']),
@@ -46,24 +45,8 @@ export const tfjsTraining: SubjectDef<z.output<typeof Params>, ImageDataset> = {
     ctx.annotate('tfjs', runtime.version)
     ctx.annotate('backendThreads', runtime.threads)
     const data = dataset.data
-    const layout = params.model === 'mlp' ? 'flat' : 'nhwc'
     const rng = ctx.rng
-    const model =
-      params.model === 'mlp'
-        ? mlp.build(
-            mlp.params.parse({
-              inputSize: data.height * data.width * data.channels,
-              numClasses: data.numClasses,
-            }),
-            rng.fork('init'),
-          )
-        : lenet5.build(
-            lenet5.params.parse({
-              inputShape: [data.height, data.width, data.channels],
-              numClasses: data.numClasses,
-            }),
-            rng.fork('init'),
-          )
+    const { model, layout } = buildClassifier(params.model, data, rng.fork('init'))
     const limit = Math.min(params.trainLimit ?? data.train.n, data.train.n)
     const tr = toTensors(
       limit < data.train.n ? selectRows(data.train, range(limit)) : data.train,
