@@ -2,10 +2,12 @@
 import type { AnySubject } from '../harness/types.ts'
 import { bidaf } from './bidaf/index.ts'
 import { crossEntropy } from './cross-entropy/index.ts'
+import { csrSpmmBaseline } from './csr-spmm/index.ts'
 import { fp32 } from './fp32/index.ts'
 import { mtz } from './mtz/index.ts'
 import { noMerge } from './no-merge/index.ts'
 import { onnxruntimeDense } from './onnxruntime-dense/index.ts'
+import { onnxruntimeMatmul } from './onnxruntime-matmul/index.ts'
 import { tfjsDense } from './tfjs-dense/index.ts'
 import { tfjsTraining } from './tfjs-training/index.ts'
 
@@ -18,4 +20,6 @@ export const baselines: readonly AnySubject[] = [
   fp32,
   bidaf,
   crossEntropy,
+  onnxruntimeMatmul,
+  csrSpmmBaseline,
 ]

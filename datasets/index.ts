@@ -4,6 +4,7 @@ import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
 import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
+import { sparseMatmul } from './sparse-matmul.ts'
 import { syntheticImages } from './synthetic-images.ts'
 
 export * from './image-data.ts'
@@ -19,4 +20,5 @@ export const datasets = [
   qaBabi,
   qaCountries,
   denseStack,
+  sparseMatmul,
 ] as const

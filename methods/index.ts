@@ -4,5 +4,12 @@ import { amanda } from './amanda/index.ts'
 import { largeMargin } from './margin/index.ts'
 import { pam } from './pam/index.ts'
 import { quantizationMethods } from './quantization/index.ts'
+import { sparseEngineSubjects } from './sparse-engine/subject.ts'
 
-export const methods: readonly AnySubject[] = [pam, ...quantizationMethods, amanda, largeMargin]
+export const methods: readonly AnySubject[] = [
+  pam,
+  ...quantizationMethods,
+  amanda,
+  largeMargin,
+  ...sparseEngineSubjects,
+]

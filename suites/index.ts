@@ -5,6 +5,7 @@ import margin from './margin.suite.ts'
 import pam from './pam.suite.ts'
 import qa from './qa.suite.ts'
 import quantization from './quantization.suite.ts'
+import sparseEngine from './sparse-engine.suite.ts'
 import trainingThroughput from './training-throughput.suite.ts'
 
 export const suites: readonly SuiteSpec[] = [
@@ -14,6 +15,7 @@ export const suites: readonly SuiteSpec[] = [
   quantization,
   margin,
   qa,
+  sparseEngine,
 ]
 
 const all = suites.map((s) => s.name)

@@ -1,0 +1,150 @@
+/**
+ * The sparse engine as harness subjects: `sparse-wasm` and `sparse-native` generate a kernel
+ * specialised to the layer's W (fused bias + ReLU), pick its tile by timing the candidates
+ * (autotuner) when more than one is given, and time the chosen kernel. Prepare time (the chosen
+ * kernel's generation + compile + load) and tuning time are reported apart from run time.
+ * Native kernels compile into a per-trial folder by default, so prepare_ms is a real compile.
+ * With `reuseTuning`, the tile tuned at the first repetition of a point (shape, N, sparsity,
+ * pattern) is reused by later repetitions, whose W differ only by seed: tune_ms then is their
+ * prepare alone (annotated `tuning: reused`).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { maxRelativeError } from '../../datasets/dense-stack.ts'
+import { type SparseMatmul, spmmMetrics } from '../../datasets/sparse-matmul.ts'
+import { TimingParams } from '../../harness/measure/latency.ts'
+import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
+import { autotune, defaultCandidates, type TuneTiming } from './autotune.ts'
+import { nativeAvailable, nativeTarget, nativeToolchain, prepareNative } from './codegen-c.ts'
+import { wasmTarget } from './codegen-wasm.ts'
+import type { KernelTarget, PreparedKernel, Tile } from './types.ts'
+
+const TileParam = z.strictObject({
+  rowBlock: z.number().int().min(1),
+  colVectors: z.number().int().min(1),
+  kBlocks: z.number().int().min(1).optional(),
+})
+
+const Params = z.strictObject({
+  /** Candidate tiles; one is prepared directly, several are autotuned. @default per target */
+  tiles: z.array(TileParam).min(1).optional(),
+  /** Timed runs per candidate while tuning. */
+  tuneReps: z.number().int().min(1).default(5),
+  /** Reuse the tile tuned for the same shape, N, sparsity and pattern in this run. */
+  reuseTuning: z.boolean().default(true),
+  /** Native only: reuse libraries compiled earlier (shared disk cache) instead of a fresh folder. */
+  diskCache: z.boolean().default(false),
+  ...TimingParams,
+})
+type Params = z.output<typeof Params>
+
+/** The wasm default: 8 output rows share each loaded X vector (best in bench-kernels.ts). */
+const WASM_TILES: Partial<Tile>[] = [{ rowBlock: 8, colVectors: 1 }]
+
+function withoutUndefined(t: z.output<typeof TileParam>): Partial<Tile> {
+  return t.kBlocks === undefined
+    ? { rowBlock: t.rowBlock, colVectors: t.colVectors }
+    : { rowBlock: t.rowBlock, colVectors: t.colVectors, kBlocks: t.kBlocks }
+}
+
+function describeTuning(timings: TuneTiming[]): string {
+  return timings
+    .map((t) =>
+      t.status === 'ok'
+        ? `${t.tile.rowBlock}x${t.tile.colVectors}x${t.tile.kBlocks}: ${t.medianMs.toFixed(3)} ms`
+        : `${JSON.stringify(t.tile)}: ${t.error}`,
+    )
+    .join('; ')
+}
+
+function sparseSubject(
+  name: 'sparse-wasm' | 'sparse-native',
+  which: 'wasm' | 'native',
+): SubjectDef<Params, SparseMatmul> {
+  return {
+    name,
+    kind: 'method',
+    description:
+      which === 'wasm'
+        ? 'SpMM kernel generated for the pruned W as WebAssembly SIMD128, instantiated in-process'
+        : 'SpMM kernel generated for the pruned W as AVX2 code, compiled by the system C compiler',
+    params: Params,
+    async run(ctx, { params, dataset }) {
+      const d = dataset.data
+      const { M, K, N } = d
+      let target: KernelTarget = wasmTarget
+      let cacheDir: string | undefined
+      if (which === 'native') {
+        const available = nativeAvailable()
+        if (!available.ok) throw new TrialSkipped(`native sparse kernels: ${available.reason}`)
+        const tc = nativeToolchain()
+        if (typeof tc !== 'string') ctx.annotate('compiler', tc.version)
+        if (!params.diskCache) cacheDir = mkdtempSync(join(tmpdir(), 'effbench-sparse-trial-'))
+        const dir = cacheDir
+        target = {
+          ...nativeTarget,
+          prepare: (w, o) => prepareNative(w, o, dir === undefined ? {} : { cacheDir: dir }),
+        }
+      }
+      const candidates =
+        params.tiles?.map(withoutUndefined) ??
+        (which === 'wasm' ? WASM_TILES : defaultCandidates(nativeTarget))
+      const shape = { M, K, N, bias: d.bias, relu: true }
+      const clock = () => ctx.now()
+      let kernel: PreparedKernel | undefined
+      try {
+        const t0 = ctx.now()
+        const prepare = (tile: Partial<Tile>) => target.prepare(d.w, { ...shape, tile, clock })
+        if (candidates.length === 1) kernel = await prepare(candidates[0] ?? {})
+        else {
+          const tune = async (): Promise<Tile> => {
+            const tuned = await autotune(target, d.w, shape, {
+              candidates,
+              clock,
+              reps: params.tuneReps,
+            })
+            kernel = tuned.kernel
+            ctx.annotate('tuning', describeTuning(tuned.timings))
+            return tuned.tile
+          }
+          const key = { tuned: name, M, K, N, sparsity: d.sparsity, pattern: d.pattern, candidates }
+          const tile = params.reuseTuning ? await ctx.cache.getOrCreate(key, tune) : await tune()
+          if (kernel === undefined) {
+            ctx.annotate('tuning', 'reused')
+            kernel = await prepare(tile)
+          }
+        }
+        const tuneMs = ctx.now() - t0
+        const k = kernel
+        ctx.annotate('backend', `sparse-engine-${which}`)
+        ctx.annotate('tile', `${k.tile.rowBlock}x${k.tile.colVectors}x${k.tile.kBlocks}`)
+        ctx.annotate('codeBytes', k.codeBytes)
+        ctx.annotate('candidates', candidates.length)
+        ctx.annotate('kernelThreads', 1)
+        if ('cached' in k) ctx.annotate('cached', Boolean(k.cached))
+        const y = new Float32Array(M * N)
+        k.run(d.x, y)
+        const error = maxRelativeError(y, d.expected)
+        const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
+        return {
+          ...timed,
+          prepare_ms: metric(k.prepareMs, 'ms', 'lower'),
+          tune_ms: metric(tuneMs, 'ms', 'lower'),
+          max_rel_err: metric(error, '', 'lower'),
+        }
+      } finally {
+        kernel?.dispose()
+        if (cacheDir !== undefined) rmSync(cacheDir, { recursive: true, force: true })
+      }
+    },
+  }
+}
+
+/** Generated WebAssembly SIMD128 kernel. */
+export const sparseWasm = sparseSubject('sparse-wasm', 'wasm')
+/** Generated native (AVX2) kernel; skipped with the reason where no C compiler is found. */
+export const sparseNative = sparseSubject('sparse-native', 'native')
+/** Both sparse-engine subjects. */
+export const sparseEngineSubjects = [sparseWasm, sparseNative] as const

@@ -1,0 +1,64 @@
+/** Shared types of the sparse engine's kernels: tiles, prepare options and prepared kernels. */
+
+/** Monotonic clock in milliseconds (injected; tests may fake it). */
+export type Clock = () => number
+
+/** How a kernel is blocked. */
+export interface Tile {
+  /** Output rows that share each loaded activation vector (register blocking, "AT"). */
+  rowBlock: number
+  /** SIMD vectors of N per column tile ("CT"); the N loop steps by `colVectors` vectors. */
+  colVectors: number
+  /** Chunks K is split into; partial sums go through Y between chunks (cache blocking). */
+  kBlocks: number
+}
+
+/** Options of `prepare()`: the shape of Y = W·X (+bias, ReLU) and how to generate the kernel. */
+export interface PrepareOptions {
+  /** Rows of W and Y. */
+  M: number
+  /** Columns of W, rows of X. */
+  K: number
+  /** Columns of X and Y. */
+  N: number
+  /** One value per output row, added before the ReLU. */
+  bias?: Float32Array
+  /** Apply max(0, ·) to the output. @default false */
+  relu?: boolean
+  /** @default the target's `defaultTile` */
+  tile?: Partial<Tile>
+  /** Order rows by nonzero count before blocking so rows of a block do similar work. @default true */
+  reorderRows?: boolean
+  /** Times prepare (generation + compile). */
+  clock: Clock
+}
+
+/** A kernel specialised to one weight matrix; `run(X, Y)` computes Y = W·X (+bias, ReLU). */
+export interface PreparedKernel {
+  target: TargetName
+  tile: Tile
+  /** Generation + compile (+ load) time, by the injected clock. */
+  prepareMs: number
+  /** Size of the generated code (wasm bytes or C source bytes). */
+  codeBytes: number
+  /** X: K x N row-major; Y: M x N row-major, fully overwritten. */
+  run(x: Float32Array, y: Float32Array): void
+  /** Releases what the kernel holds (a loaded library); the kernel must not run afterwards. */
+  dispose(): void
+}
+
+export const TargetName = { wasm: 'wasm', native: 'native' } as const
+export type TargetName = keyof typeof TargetName
+
+/** Whether a target can run here, and why not. */
+export type Availability = { ok: true } | { ok: false; reason: string }
+
+/** One code-generation target behind the common interface. */
+export interface KernelTarget {
+  name: TargetName
+  defaultTile: Tile
+  /** SIMD width in f32 lanes the generated code uses. */
+  vectorWidth(): number
+  available(): Availability
+  prepare(w: Float32Array, options: PrepareOptions): Promise<PreparedKernel>
+}
