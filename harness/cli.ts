@@ -21,7 +21,7 @@ import { RECORDS_FILE, runTrials } from './run/runner.ts'
 import { parseShard, shardFromEnv } from './run/shard.ts'
 import { type ResolvedSuite, resolveSuite } from './spec/resolve.ts'
 import { describeZodError, type SuiteSpec } from './spec/schema.ts'
-import { latestByKey } from './stats/aggregate.ts'
+import { latestPerTrial } from './stats/aggregate.ts'
 import { type Acknowledgement, regressionGate } from './stats/regression.ts'
 import { codeVersion, collectEnvironment, type Environment, environmentHash } from './store/env.ts'
 import { formatProblem, readRecords } from './store/jsonl.ts'
@@ -410,7 +410,7 @@ function readRun(dir: string, logger: Logger): TrialRecord[] {
     )
   const { records, problems } = readRecords(file)
   for (const p of problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
-  return latestByKey(records)
+  return latestPerTrial(records)
 }
 
 async function cmdCompare(app: CliApp, args: string[], io: CliIo): Promise<number> {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { RECORDS_FILE } from '../run/runner.ts'
 import type { ResolvedSuite } from '../spec/resolve.ts'
-import { aggregate, latestByKey } from '../stats/aggregate.ts'
+import { aggregate, latestPerTrial } from '../stats/aggregate.ts'
 import { formatProblem, readRecords } from '../store/jsonl.ts'
 import type { TrialRecord } from '../store/record.ts'
 import type { Logger } from '../types.ts'
@@ -68,7 +68,7 @@ export async function writeReport(
 ): Promise<Artifact[]> {
   const read = readRecords(join(dir, RECORDS_FILE))
   for (const p of read.problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
-  const records = latestByKey(read.records)
+  const records = latestPerTrial(read.records)
   const saved = readSavedSuites(dir)
   const names = [...new Set(records.map((r) => r.suite))]
   // A suite whose resolved file is missing (merged from elsewhere) still gets a default table.

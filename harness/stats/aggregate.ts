@@ -39,16 +39,19 @@ export function groupKey(r: Pick<TrialRecord, 'suite' | 'subject' | 'dataset'>):
   return canonicalJson({ suite: r.suite, subject: r.subject, dataset: r.dataset })
 }
 
-/** The last record per trial key wins (a --force re-run supersedes the earlier record). */
-export function latestByKey(records: readonly TrialRecord[]): TrialRecord[] {
-  const byKey = new Map<string, TrialRecord>()
-  for (const r of records) byKey.set(r.key, r)
-  return [...byKey.values()]
+/**
+ * The last record per trial config wins: a --force re-run, or a re-run after a commit (a new key
+ * for the same config), supersedes the earlier record, so a report never mixes code versions.
+ */
+export function latestPerTrial(records: readonly TrialRecord[]): TrialRecord[] {
+  const byConfig = new Map<string, TrialRecord>()
+  for (const r of records) byConfig.set(r.configKey, r)
+  return [...byConfig.values()]
 }
 
 export function aggregate(records: readonly TrialRecord[]): RecordGroup[] {
   const groups = new Map<string, TrialRecord[]>()
-  for (const r of latestByKey(records)) {
+  for (const r of latestPerTrial(records)) {
     const k = groupKey(r)
     const list = groups.get(k)
     if (list) list.push(r)
