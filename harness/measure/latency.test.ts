@@ -19,3 +19,18 @@ test('measureLatency() keeps ordered invariants and batches calls faster than a 
   const max = sorted[sorted.length - 1] as number
   assert.ok(min >= 0 && min <= med && med <= max)
 })
+
+test('measureLatency() with injectSlowdown makes each call that much slower', async () => {
+  const busy = () => {
+    const t0 = performance.now()
+    while (performance.now() - t0 < 0.5) {
+      // half a millisecond of work
+    }
+  }
+  const opts = { timeMs: 30, minSamples: 10, warmupMs: 5, maxTimeMs: 30, minSampleMs: 0.1 }
+  const base = await measureLatency(busy, opts)
+  const slow = await measureLatency(busy, { ...opts, injectSlowdown: 0.5 })
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+  const ratio = med(slow.samples) / med(base.samples)
+  assert.ok(ratio > 1.35 && ratio < 1.7, `ratio ${ratio}`)
+})

@@ -38,10 +38,23 @@ export interface LatencyResult {
   rounds: number
 }
 
+/** `fn`, made `fraction` slower by busy-waiting after each call. */
+function slowedDown(fn: () => unknown, fraction: number): () => Promise<void> {
+  return async () => {
+    const t0 = performance.now()
+    await fn()
+    const until = t0 + (performance.now() - t0) * (1 + fraction)
+    while (performance.now() < until) {
+      // spin: a sleep would yield to the event loop and overshoot
+    }
+  }
+}
+
 export async function measureLatency(
-  fn: () => unknown,
+  target: () => unknown,
   options: LatencyOptions = {},
 ): Promise<LatencyResult> {
+  const fn = options.injectSlowdown ? slowedDown(target, options.injectSlowdown) : target
   const { timeMs = 500, minSamples = 10, warmupMs = 100, targetRme = 2 } = options
   const maxTimeMs = options.maxTimeMs ?? 5 * timeMs
   const minSampleMs = options.minSampleMs ?? 1
