@@ -103,7 +103,8 @@ test('an accuracy drop is compared over seeds, and an acknowledged regression do
 
 test('historyFloors() learns the A/A noise per metric, and groups missing on one side are reported', () => {
   const floors = historyFloors([run(1), run(2), run(3)])
-  assert.ok((floors.latency_ms ?? 1) < 0.05)
+  assert.ok((floors.metric.latency_ms ?? 1) < 0.05)
+  assert.ok(Object.keys(floors.group).length > 0)
   const partial = run(2).filter((r) => r.subject.id !== 'c')
   const r = regressionGate(run(1), partial, { history: [run(3), run(4)] })
   assert.ok(r.skipped.some((s) => s.why === 'in the baseline run only'))

@@ -92,12 +92,24 @@ function label(params: Record<string, unknown>): string {
     .join(',')
 }
 
-/** A/A noise per metric: the 95th percentile of |ratio − 1| between consecutive history runs. */
+export interface HistoryFloors {
+  /** Per metric name: the 95th percentile of |ratio − 1| over every group. */
+  metric: Record<string, number>
+  /** Per group and metric (`identity` + NUL + metric): the largest |ratio − 1| seen. */
+  group: Record<string, number>
+}
+
+/**
+ * A/A noise between consecutive history runs of the same environment. Noise differs a lot
+ * between groups (a 50 µs call drifts far more than a 10 ms one), so floors are kept per group,
+ * with the per-metric figure as the fallback for groups history does not have.
+ */
 export function historyFloors(
   history: readonly (readonly TrialRecord[])[],
   ignore: readonly string[] = [],
-): Record<string, number> {
+): HistoryFloors {
   const changes = new Map<string, number[]>()
+  const group: Record<string, number> = {}
   for (let i = 1; i < history.length; i++) {
     const prev = new Map(
       aggregate((history[i - 1] ?? []).filter((r) => r.status === 'ok')).map((g) => [
@@ -111,13 +123,19 @@ export function historyFloors(
       for (const [name, m] of Object.entries(g.metrics)) {
         const pm = p.metrics[name]
         if (!pm || pm.sampleMedian === 0) continue
+        const change = Math.abs(m.sampleMedian / pm.sampleMedian - 1)
         const list = changes.get(name) ?? []
-        list.push(Math.abs(m.sampleMedian / pm.sampleMedian - 1))
+        list.push(change)
         changes.set(name, list)
+        const k = `${identity(g, ignore)}\u0000${name}`
+        group[k] = Math.max(group[k] ?? 0, change)
       }
     }
   }
-  return Object.fromEntries([...changes].map(([name, xs]) => [name, quantile(xs, 0.95)]))
+  return {
+    metric: Object.fromEntries([...changes].map(([name, xs]) => [name, quantile(xs, 0.95)])),
+    group,
+  }
 }
 
 function compareMetric(
@@ -171,7 +189,9 @@ export function regressionGate(
 ): GateResult {
   const alpha = options.alpha ?? 0.01
   const ignore = options.ignoreParams ?? ['injectSlowdown']
-  const history = options.history ? historyFloors(options.history, ignore) : {}
+  const history: HistoryFloors = options.history
+    ? historyFloors(options.history, ignore)
+    : { metric: {}, group: {} }
   const skipped: GateResult['skipped'] = []
   const comparisons: MetricComparison[] = []
 
@@ -212,10 +232,14 @@ export function regressionGate(
       if (options.floors?.[metric] !== undefined) {
         floor = options.floors[metric] as number
         floorSource = 'override'
-      } else if (history[metric] !== undefined) {
-        // Never below the default: history with few runs underestimates the noise.
-        floor = Math.max(floor, 1.5 * (history[metric] as number))
-        floorSource = 'history'
+      } else {
+        const seen =
+          history.group[`${identity(cand, ignore)}\u0000${metric}`] ?? history.metric[metric]
+        if (seen !== undefined) {
+          // Never below the default: history with few runs underestimates the noise.
+          floor = Math.max(floor, 1.5 * seen)
+          floorSource = 'history'
+        }
       }
       const significant = c.p < alpha
       let verdict: Verdict = 'unchanged'
