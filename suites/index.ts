@@ -25,7 +25,14 @@ const all = suites.map((s) => s.name)
  * here. `qa` trains readers for ~14 minutes on 2 cores, so it is in `full` only.
  */
 export const groups: Readonly<Record<string, readonly string[]>> = {
-  default: ['dense-inference', 'training-throughput', 'pam', 'quantization', 'margin'],
+  default: [
+    'dense-inference',
+    'training-throughput',
+    'sparse-engine',
+    'pam',
+    'quantization',
+    'margin',
+  ],
   smoke: all,
   full: all,
 }
