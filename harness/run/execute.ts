@@ -109,6 +109,33 @@ function checkMetrics(metrics: Metrics): void {
   }
 }
 
+/** The record of a finished trial: the trial's identity plus what happened. */
+export function trialRecord(
+  trial: TrialSpec,
+  env: Pick<ExecuteEnv, 'codeVersion' | 'envHash'>,
+  outcome: Pick<TrialRecord, 'status' | 'metrics' | 'annotations' | 'startedAt' | 'durationMs'> & {
+    message?: string
+    stack?: string
+  },
+): TrialRecord {
+  return {
+    schema: RECORD_SCHEMA_VERSION,
+    key: trial.key,
+    configKey: trial.configKey,
+    suite: trial.suite,
+    profile: trial.profile,
+    subject: trial.subject,
+    dataset: trial.dataset,
+    repetition: trial.repetition,
+    rootSeed: trial.rootSeed,
+    seed: trial.seed,
+    ...outcome,
+    codeVersion: env.codeVersion,
+    envHash: env.envHash,
+    durationMs: Math.max(0, outcome.durationMs),
+  }
+}
+
 /**
  * Run one trial and return its record. Throws only `RunInterrupted` (the run was stopped; the
  * trial is not recorded, so a re-run does it again).
@@ -152,26 +179,15 @@ export async function executeTrial(trial: TrialSpec, env: ExecuteEnv): Promise<T
     status: TrialRecord['status'],
     metrics: Metrics,
     extra: { message?: string; stack?: string } = {},
-  ): TrialRecord => ({
-    schema: RECORD_SCHEMA_VERSION,
-    key: trial.key,
-    configKey: trial.configKey,
-    suite: trial.suite,
-    profile: trial.profile,
-    subject: trial.subject,
-    dataset: trial.dataset,
-    repetition: trial.repetition,
-    rootSeed: trial.rootSeed,
-    seed: trial.seed,
-    status,
-    metrics,
-    ...extra,
-    annotations,
-    codeVersion: env.codeVersion,
-    envHash: env.envHash,
-    startedAt,
-    durationMs: Math.max(0, env.now() - t0),
-  })
+  ): TrialRecord =>
+    trialRecord(trial, env, {
+      status,
+      metrics,
+      ...extra,
+      annotations,
+      startedAt,
+      durationMs: env.now() - t0,
+    })
 
   try {
     const subject = env.registries.subjects.get(trial.subject.name)

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import type { Registries } from '../registry.ts'
 import type { TrialSpec } from '../spec/resolve.ts'
 import { appendRecord, formatProblem, readRecords } from '../store/jsonl.ts'
-import { RECORD_SCHEMA_VERSION, type TrialRecord } from '../store/record.ts'
+import type { TrialRecord } from '../store/record.ts'
 import type { Device, Logger } from '../types.ts'
 import {
   DatasetCache,
@@ -22,6 +22,7 @@ import {
   executeTrial,
   MemoryCache,
   RunInterrupted,
+  trialRecord,
 } from './execute.ts'
 import { type ProgressSink, RunProgress } from './progress.ts'
 import { inShard, type Shard } from './shard.ts'
@@ -180,30 +181,21 @@ function executeIsolated(
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     const t0 = env.now()
+    const startedAt = env.timestamp()
     let settled = false
     const fail = (message: string) => {
       if (settled) return
       settled = true
-      resolve({
-        schema: RECORD_SCHEMA_VERSION,
-        key: trial.key,
-        configKey: trial.configKey,
-        suite: trial.suite,
-        profile: trial.profile,
-        subject: trial.subject,
-        dataset: trial.dataset,
-        repetition: trial.repetition,
-        rootSeed: trial.rootSeed,
-        seed: trial.seed,
-        status: 'error',
-        metrics: {},
-        message,
-        annotations: { threads: env.threads, device: env.device, isolated: true },
-        codeVersion: env.codeVersion,
-        envHash: env.envHash,
-        startedAt: env.timestamp(),
-        durationMs: env.now() - t0,
-      })
+      resolve(
+        trialRecord(trial, env, {
+          status: 'error',
+          metrics: {},
+          message,
+          annotations: { threads: env.threads, device: env.device, isolated: true },
+          startedAt,
+          durationMs: env.now() - t0,
+        }),
+      )
     }
     // The child enforces the trial's limit itself; this is the backstop for a child that hangs.
     const timer = setTimeout(
