@@ -16,13 +16,13 @@ import type { Registries } from './registry.ts'
 import { gateToMarkdown } from './report/compare-md.ts'
 import { buildPaper } from './report/paper.ts'
 import { formatNumber } from './report/table.ts'
-import { type SuiteSummary, writeReport } from './report/write.ts'
+import { readSavedSuites, type SuiteSummary, writeReport } from './report/write.ts'
 import { RECORDS_FILE, runTrials } from './run/runner.ts'
 import { parseShard, shardFromEnv } from './run/shard.ts'
 import { type ResolvedSuite, resolveSuite } from './spec/resolve.ts'
 import { describeZodError, type SuiteSpec } from './spec/schema.ts'
 import { latestPerTrial } from './stats/aggregate.ts'
-import { type Acknowledgement, regressionGate } from './stats/regression.ts'
+import { type Acknowledgement, regressionGate, relativeToBaseline } from './stats/regression.ts'
 import { codeVersion, collectEnvironment, type Environment, environmentHash } from './store/env.ts'
 import { formatProblem, readRecords } from './store/jsonl.ts'
 import { mergeRuns } from './store/merge.ts'
@@ -97,6 +97,8 @@ Options:
   --alpha <p>             significance level (default 0.01)
   --floor <metric=frac>   relative floor for a metric, e.g. latency_ms=0.1 (repeatable)
   --history <run-dir>     earlier runs of the same environment; floors from their A/A noise (repeatable)
+  --relative              timed metrics relative to the suite's baseline subject, trial by trial
+                          (cancels machine drift; the baselines themselves are not gated)
   --ack <file>            acknowledged regressions (default: regressions.ack.json in the project, if any)
   --out <file>            also write the Markdown summary there
 
@@ -420,6 +422,7 @@ async function cmdCompare(app: CliApp, args: string[], io: CliIo): Promise<numbe
     history: { type: 'string', multiple: true },
     ack: { type: 'string' },
     out: { type: 'string' },
+    relative: { type: 'boolean' },
   })
   if (values.help) return showHelp(io, 'compare')
   const [baseDir, candDir] = positionals
@@ -464,11 +467,19 @@ async function cmdCompare(app: CliApp, args: string[], io: CliIo): Promise<numbe
       `Cannot read acknowledged regressions "${ackPath}": no such file`,
     )
   }
-  const result = regressionGate(readRun(baseDir, logger), readRun(candDir, logger), {
+  // Relative mode divides each subject's timings by its suite baseline's, trial by trial.
+  const baselines: Record<string, string> = {}
+  for (const s of [...readSavedSuites(baseDir), ...readSavedSuites(candDir)])
+    if (s.baseline) baselines[s.name] = s.baseline
+  const load = (dir: string) => {
+    const records = readRun(dir, logger)
+    return values.relative ? relativeToBaseline(records, baselines) : records
+  }
+  const result = regressionGate(load(baseDir), load(candDir), {
     alpha,
     floors,
     acknowledged,
-    history: ((values.history as string[] | undefined) ?? []).map((d) => readRun(d, logger)),
+    history: ((values.history as string[] | undefined) ?? []).map(load),
   })
   const md = gateToMarkdown(result, { baseline: baseDir, candidate: candDir })
   if (values.out) writeFileSync(values.out, md)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Rng } from '../run/rng.ts'
 import { RECORD_SCHEMA_VERSION, type TrialRecord } from '../store/record.ts'
-import { historyFloors, regressionGate } from './regression.ts'
+import { historyFloors, regressionGate, relativeToBaseline } from './regression.ts'
 
 /** Records of one run: subjects × 3 seeds, a timed metric (lognormal noise) and an accuracy. */
 function run(
@@ -109,4 +109,28 @@ test('historyFloors() learns the A/A noise per metric, and groups missing on one
   const r = regressionGate(run(1), partial, { history: [run(3), run(4)] })
   assert.ok(r.skipped.some((s) => s.why === 'in the baseline run only'))
   assert.ok(r.comparisons.every((c) => c.floorSource === 'history'))
+})
+
+test('relativeToBaseline() cancels drift that moves every subject, and keeps a change of one', () => {
+  const baselines = { s: 'a' }
+  const drift = { a: 0.2, b: 0.2, c: 0.2 }
+  const absolute = regressionGate(run(1), run(2, drift))
+  assert.ok(absolute.regressions >= 2, 'a 20% drift of the machine looks like regressions')
+  const relative = regressionGate(
+    relativeToBaseline(run(1), baselines),
+    relativeToBaseline(run(2, drift), baselines),
+  )
+  assert.equal(relative.regressions, 0)
+  assert.ok(
+    relative.comparisons.every((c) => c.subject !== 'a'),
+    'the yardstick is not gated',
+  )
+  const slowB = regressionGate(
+    relativeToBaseline(run(1), baselines),
+    relativeToBaseline(run(2, { a: 0.2, b: 0.56, c: 0.2 }), baselines),
+  )
+  assert.deepEqual(
+    slowB.comparisons.filter((c) => c.verdict === 'regressed').map((c) => [c.subject, c.metric]),
+    [['b', 'latency_ms']],
+  )
 })

@@ -181,6 +181,44 @@ function compareMetric(
   return { baseline: base.mean, candidate: cand.mean, ratio, p: Number.NaN, test: 'none' }
 }
 
+/**
+ * Relative mode: every timed metric of a subject divided, trial by trial, by the median of the
+ * same metric of its suite's baseline subject at the same dataset point and repetition, which ran
+ * right next to it. Machine drift between runs (frequency, noisy neighbours) moves both and
+ * cancels; a change of one subject does not. The baseline subjects themselves are left out: they
+ * are the yardstick, so a slowdown of a baseline shows up as every other subject improving.
+ */
+export function relativeToBaseline(
+  records: readonly TrialRecord[],
+  baselines: Readonly<Record<string, string>>,
+): TrialRecord[] {
+  const at = (r: TrialRecord) => canonicalJson([r.suite, r.dataset, r.repetition])
+  const yardsticks = new Map<string, TrialRecord>()
+  for (const r of records)
+    if (r.status === 'ok' && baselines[r.suite] === r.subject.id) yardsticks.set(at(r), r)
+  const out: TrialRecord[] = []
+  for (const r of records) {
+    const base = baselines[r.suite]
+    if (base === undefined) {
+      out.push(r)
+      continue
+    }
+    if (r.subject.id === base) continue
+    const y = yardsticks.get(at(r))
+    const metrics: TrialRecord['metrics'] = {}
+    for (const [name, m] of Object.entries(r.metrics)) {
+      const ym = y?.metrics[name]
+      if (!m.samples || m.samples.length < 2 || !ym?.samples || ym.samples.length === 0) continue
+      const scale = median(ym.samples)
+      if (!(scale > 0)) continue
+      const samples = m.samples.map((x) => x / scale)
+      metrics[name] = { value: median(samples), unit: `× ${base}`, better: m.better, samples }
+    }
+    out.push({ ...r, metrics })
+  }
+  return out
+}
+
 /** Compare a candidate run's records against a baseline run's. */
 export function regressionGate(
   baseline: readonly TrialRecord[],
