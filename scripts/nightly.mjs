@@ -6,6 +6,7 @@
 //   npm run nightly -- --merge <dir...>      merge shard folders (CI matrix) instead of running
 //
 // Floors come from the A/A noise of earlier good nights (their folders are passed as --history).
+// The comparison is relative to each suite's baseline subject (see README, regression gate).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { $, argv } from 'zx'
@@ -35,8 +36,9 @@ if (!last) {
 }
 const history = good.slice(-10).flatMap((n) => ['--history', join(root, n)])
 const summary = join(out, 'summary.md')
+// Relative mode: timings against each suite's baseline subject, trial by trial (cancels drift).
 const compare =
-  await $`node bin/effbench.js compare ${join(root, last)} ${out} --out ${summary} ${history}`.nothrow()
+  await $`node bin/effbench.js compare ${join(root, last)} ${out} --relative --out ${summary} ${history}`.nothrow()
 if (compare.exitCode === 0) {
   writeFileSync(goodFile, `${JSON.stringify([...good, night], null, 2)}\n`)
   console.log(`nightly: no regression against ${last}; ${night} recorded as good`)
