@@ -139,8 +139,8 @@ export default defineSuite({
           // constant): the default trains at 0.1, with short attacks to fit the time budget.
           'pgd-at': { params: { options: { eps: 0.1, steps: 3 } } },
           mma: { params: { options: { dMax: 0.45, pgdSteps: 3, bisectSteps: 5 } } },
-          'cross-entropy': { grid: { regime: ['full', 'noise-20'] } },
-          'elsayed-linf': { grid: { regime: ['full', 'noise-20'] } },
+          'cross-entropy': { grid: { regime: ['full', 'subset-1', 'subset-5', 'noise-20'] } },
+          'elsayed-linf': { grid: { regime: ['full', 'subset-1', 'subset-5', 'noise-20'] } },
         },
       ),
     },
