@@ -14,12 +14,11 @@ import type { Rng } from '../../harness/run/rng.ts'
 import { dropout } from '../../models/qa/dropout.ts'
 import { dense, type ParamStore } from '../../models/qa/param-store.ts'
 import type { QaBatch } from '../../models/qa/qa-batch.ts'
-import { ReaderParams } from '../../models/qa/reader-params.ts'
+import { buildReaderInput, ReaderParams } from '../../models/qa/reader-params.ts'
 import type { ReaderDims } from '../../models/qa/reader-trial.ts'
 import { SequenceEncoder } from '../../models/qa/sequence-encoder.ts'
 import { maskedSoftmax, maskLogits } from '../../models/qa/span-pointer.ts'
 import type { QaReader } from '../../models/qa/train-reader.ts'
-import { WordCharEmbedding } from '../../models/qa/word-char-embedding.ts'
 
 export const BidafParams = ReaderParams
 export type BidafParams = z.output<typeof BidafParams>
@@ -31,15 +30,7 @@ export function buildBidaf(
   rng: Rng,
 ): QaReader {
   const h2 = 2 * p.hidden
-  const embed = new WordCharEmbedding(store, {
-    vocabSize: dims.vocabSize,
-    charVocabSize: dims.charVocabSize,
-    wordDim: p.wordDim,
-    charDim: p.charDim,
-    charFilters: p.charFilters,
-    positionChannels: p.encoder === 'conv' ? p.positionChannels : 0,
-  })
-  const shared = new SequenceEncoder(store, 'enc.shared', embed.outDim, p.hidden, p.encoder)
+  const { embed, shared } = buildReaderInput(store, p, dims)
   const sim = {
     h: store.matrix('sim.h', [h2, 1]),
     u: store.matrix('sim.u', [h2, 1]),

@@ -3,7 +3,8 @@
  * Not a test: run `npx tsx harness/backends/bench-training.ts [wasm|cpu|node] [--profile]
  * [--only=mlp|lenet5]`. Prints wall-clock samples/s and samples per CPU-second of this process.
  */
-import * as tfl from '@tensorflow/tfjs-layers'
+import type * as tfl from '@tensorflow/tfjs-layers'
+import { referenceLenet5, referenceMlp } from '../testing/tfjs-models.ts'
 import { initTfjs, type TfjsPreference } from './tfjs.ts'
 
 const prefer = (process.argv[2] ?? 'wasm') as TfjsPreference
@@ -11,35 +12,6 @@ const profile = process.argv.includes('--profile')
 const rt = await initTfjs({ prefer })
 const { tf } = rt
 console.log(`backend ${rt.backend} ${rt.version} threads ${rt.threads}`)
-
-function mlp(): tfl.Sequential {
-  const m = tfl.sequential()
-  m.add(tfl.layers.dense({ inputShape: [784], units: 300, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 100, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }))
-  return m
-}
-
-function lenet(): tfl.Sequential {
-  const m = tfl.sequential()
-  m.add(
-    tfl.layers.conv2d({
-      inputShape: [28, 28, 1],
-      filters: 6,
-      kernelSize: 5,
-      padding: 'same',
-      activation: 'relu',
-    }),
-  )
-  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
-  m.add(tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }))
-  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
-  m.add(tfl.layers.flatten())
-  m.add(tfl.layers.dense({ units: 120, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 84, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }))
-  return m
-}
 
 async function bench(name: string, model: tfl.Sequential, inShape: number[], steps: number) {
   const batch = 64
@@ -108,6 +80,6 @@ async function bench(name: string, model: tfl.Sequential, inShape: number[], ste
 }
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
-if (only !== 'lenet5') await bench('mlp', mlp(), [784], 30)
-if (only !== 'mlp') await bench('lenet5', lenet(), [28, 28, 1], 15)
+if (only !== 'lenet5') await bench('mlp', referenceMlp(), [784], 30)
+if (only !== 'mlp') await bench('lenet5', referenceLenet5(), [28, 28, 1], 15)
 console.log('tensors alive', tf.memory().numTensors)

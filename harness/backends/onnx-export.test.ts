@@ -7,6 +7,7 @@ import { before, describe, test } from 'node:test'
 import * as tfl from '@tensorflow/tfjs-layers'
 import * as ort from 'onnxruntime-node'
 import { Rng } from '../run/rng.ts'
+import { referenceLenet5, referenceMlp } from '../testing/tfjs-models.ts'
 import { createOrtSession } from './onnx.ts'
 import { exportToOnnx } from './onnx-export.ts'
 import { initTfjs } from './tfjs.ts'
@@ -33,35 +34,6 @@ function randomize(model: tfl.Sequential, seed: number): void {
     return tf.tensor(values, w.shape)
   })
   model.setWeights(weights)
-}
-
-function mlp(): tfl.Sequential {
-  const m = tfl.sequential()
-  m.add(tfl.layers.dense({ inputShape: [784], units: 300, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 100, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }))
-  return m
-}
-
-function lenet5(): tfl.Sequential {
-  const m = tfl.sequential()
-  m.add(
-    tfl.layers.conv2d({
-      inputShape: [28, 28, 1],
-      filters: 6,
-      kernelSize: 5,
-      padding: 'same',
-      activation: 'relu',
-    }),
-  )
-  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
-  m.add(tfl.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }))
-  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
-  m.add(tfl.layers.flatten())
-  m.add(tfl.layers.dense({ units: 120, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 84, activation: 'relu' }))
-  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }))
-  return m
 }
 
 /** Batch norm folded (after linear conv/dense) and as a node (after an activation or a pool). */
@@ -110,11 +82,11 @@ type Tensor = import('@tensorflow/tfjs-core').Tensor
 
 describe('exportToOnnx()', () => {
   test('an MLP 784-300-100-10 gives the same outputs in onnxruntime as in tfjs', async () => {
-    await compare(mlp(), [784], 1)
+    await compare(referenceMlp(), [784], 1)
   })
 
   test('LeNet-5 (NHWC input, flatten order kept) gives the same outputs in onnxruntime', async () => {
-    await compare(lenet5(), [28, 28, 1], 2)
+    await compare(referenceLenet5(), [28, 28, 1], 2)
   })
 
   test('batch norm, folded or as a node, gives the same outputs in onnxruntime', async () => {

@@ -19,12 +19,11 @@ import type { Rng } from '../../harness/run/rng.ts'
 import { dropout } from '../../models/qa/dropout.ts'
 import { dense, type ParamStore } from '../../models/qa/param-store.ts'
 import type { QaBatch } from '../../models/qa/qa-batch.ts'
-import { ReaderParams } from '../../models/qa/reader-params.ts'
+import { buildReaderInput, ReaderParams } from '../../models/qa/reader-params.ts'
 import type { ReaderDims } from '../../models/qa/reader-trial.ts'
 import { SequenceEncoder } from '../../models/qa/sequence-encoder.ts'
 import { maskedSoftmax, maskLogits } from '../../models/qa/span-pointer.ts'
 import type { QaReader } from '../../models/qa/train-reader.ts'
-import { WordCharEmbedding } from '../../models/qa/word-char-embedding.ts'
 
 export const AmandaParams = ReaderParams.extend({
   /** Attention factors m; 1 is single-factor, 0 removes the self-attention step. @default 4 */
@@ -56,15 +55,7 @@ export function buildAmanda(
   rng: Rng,
 ): QaReader {
   const h2 = 2 * p.hidden
-  const embed = new WordCharEmbedding(store, {
-    vocabSize: dims.vocabSize,
-    charVocabSize: dims.charVocabSize,
-    wordDim: p.wordDim,
-    charDim: p.charDim,
-    charFilters: p.charFilters,
-    positionChannels: p.encoder === 'conv' ? p.positionChannels : 0,
-  })
-  const shared = new SequenceEncoder(store, 'enc.shared', embed.outDim, p.hidden, p.encoder)
+  const { embed, shared } = buildReaderInput(store, p, dims)
   const gateS = {
     w: store.matrix('gate.s', [2 * h2, 2 * h2]),
     b: store.constant('gate.sBias', [2 * h2]),

@@ -1,6 +1,8 @@
 /** Parameters every QA reader shares (sizes, encoder, training budget), so budgets match. */
 import { z } from 'zod'
-import { ENCODERS } from './sequence-encoder.ts'
+import type { ParamStore } from './param-store.ts'
+import { ENCODERS, SequenceEncoder } from './sequence-encoder.ts'
+import { WordCharEmbedding } from './word-char-embedding.ts'
 
 export const ReaderParams = z.strictObject({
   /** 'lstm' | 'gru' (true recurrences) or 'conv' (fast CPU stand-in). @default 'conv' */
@@ -26,3 +28,25 @@ export const ReaderParams = z.strictObject({
   latencyMs: z.number().positive().default(200),
 })
 export type ReaderParams = z.output<typeof ReaderParams>
+
+/**
+ * The input side every reader shares: word + character embeddings and the shared sequence
+ * encoder applied to passage and question, built from the common parameters so that the method
+ * and its baseline get the same embeddings and budget.
+ */
+export function buildReaderInput(
+  store: ParamStore,
+  p: ReaderParams,
+  dims: { vocabSize: number; charVocabSize: number },
+): { embed: WordCharEmbedding; shared: SequenceEncoder } {
+  const embed = new WordCharEmbedding(store, {
+    vocabSize: dims.vocabSize,
+    charVocabSize: dims.charVocabSize,
+    wordDim: p.wordDim,
+    charDim: p.charDim,
+    charFilters: p.charFilters,
+    positionChannels: p.encoder === 'conv' ? p.positionChannels : 0,
+  })
+  const shared = new SequenceEncoder(store, 'enc.shared', embed.outDim, p.hidden, p.encoder)
+  return { embed, shared }
+}
