@@ -13,7 +13,7 @@ function row(c: MetricComparison): string {
       : ''
   const p = Number.isNaN(c.p) ? '–' : c.p < 1e-4 ? c.p.toExponential(1) : c.p.toFixed(4)
   const verdict = c.verdict === 'acknowledged' ? `acknowledged (${c.ackReason})` : c.verdict
-  return `| ${verdict} | ${c.suite}/${c.subject} | ${c.params} | ${c.metric}${c.unit ? ` (${c.unit})` : ''} | ${formatNumber(c.baseline)} | ${formatNumber(c.candidate)} | ${c.ratio.toFixed(3)}${ci} | ${pct(c.worse)} | ${p} | ${pct(c.floor)} (${c.floorSource}) |`
+  return `| ${verdict} | ${c.suite}/${c.subject} | ${c.params} | ${c.metric}${c.unit ? ` (${c.unit})` : ''} | ${formatNumber(c.baseline)} | ${formatNumber(c.candidate)} | ${c.ratio.toFixed(3)}${ci} | ${pct(c.worse)} | ${p} | ${pct(c.floor)} (${c.floorSource}${c.floorRuns !== undefined ? `, ${c.floorRuns} runs` : ''}) |`
 }
 
 export function gateToMarkdown(

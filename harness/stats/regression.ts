@@ -6,17 +6,18 @@
  *   ─ change oriented so that > 0 is worse ─ regressed iff significant AND |change| > floor
  *   ─ acknowledged regressions reported but not failing
  *
- * The floor per metric comes from, in order: an explicit override, the A/A noise seen in history
- * (runs of the same environment), or a default. A difference can be significant and still too
- * small to matter (thousands of timing samples make tiny shifts significant); the floor says how
- * large a change must be before anyone is woken at night.
+ * The floor per metric comes from, in order: an explicit override, a prediction bound of the
+ * run-to-run (A/A) noise measured over history runs of the same environment, or a default. A
+ * difference can be significant and still too small to matter (thousands of timing samples make
+ * tiny shifts significant); the floor says how large a change must be before anyone is woken.
  */
 import { canonicalJson } from '../hash.ts'
 import { Rng } from '../run/rng.ts'
 import type { TrialRecord } from '../store/record.ts'
 import { aggregate, type MetricAggregate, type RecordGroup } from './aggregate.ts'
 import { bootstrapRatioOfMedians, geomeanRatio, mannWhitneyU, pairedBySeed } from './compare.ts'
-import { median, quantile } from './describe.ts'
+import { median, sd } from './describe.ts'
+import { tQuantile } from './distributions.ts'
 
 export interface GateOptions {
   /** Significance level. @default 0.01 */
@@ -65,6 +66,8 @@ export interface MetricComparison {
   test: 'mann-whitney' | 'paired-t' | 'none'
   floor: number
   floorSource: 'override' | 'history' | 'default'
+  /** With `history`: how many history runs the noise estimate came from. */
+  floorRuns?: number
   verdict: Verdict
   ackReason?: string
 }
@@ -92,50 +95,71 @@ function label(params: Record<string, unknown>): string {
     .join(',')
 }
 
-export interface HistoryFloors {
-  /** Per metric name: the 95th percentile of |ratio − 1| over every group. */
-  metric: Record<string, number>
-  /** Per group and metric (`identity` + NUL + metric): the largest |ratio − 1| seen. */
-  group: Record<string, number>
+/** Run-to-run noise of one metric: the sd of log(run median) over A/A runs, and its df. */
+export interface RunNoise {
+  sd: number
+  df: number
+  /** How many history runs it came from. */
+  runs: number
+}
+
+export interface HistoryNoise {
+  /** Per group and metric (`identity` + NUL + metric), from the runs that have the group. */
+  group: Record<string, RunNoise>
+  /** Per metric name, pooled over groups (df-weighted variances): for groups history lacks. */
+  metric: Record<string, RunNoise>
 }
 
 /**
- * A/A noise between consecutive history runs of the same environment. Noise differs a lot
- * between groups (a 50 µs call drifts far more than a 10 ms one), so floors are kept per group,
- * with the per-metric figure as the fallback for groups history does not have.
+ * Run-to-run (A/A) noise from history runs of the same environment. Within one run thousands of
+ * samples make any shift significant, yet a fresh process lands on another JIT tier, alignment or
+ * clock: the noise that matters is between runs. Per group and metric it is the sample sd of
+ * log(run median) over the history runs (df = runs − 1); noise differs by orders of magnitude
+ * between groups (a 50 µs call drifts far more than a 10 ms one), so nothing is pooled across
+ * groups except for groups that history does not have.
  */
-export function historyFloors(
+export function historyNoise(
   history: readonly (readonly TrialRecord[])[],
   ignore: readonly string[] = [],
-): HistoryFloors {
-  const changes = new Map<string, number[]>()
-  const group: Record<string, number> = {}
-  for (let i = 1; i < history.length; i++) {
-    const prev = new Map(
-      aggregate((history[i - 1] ?? []).filter((r) => r.status === 'ok')).map((g) => [
-        identity(g, ignore),
-        g,
-      ]),
-    )
-    for (const g of aggregate((history[i] ?? []).filter((r) => r.status === 'ok'))) {
-      const p = prev.get(identity(g, ignore))
-      if (!p) continue
+): HistoryNoise {
+  const logs = new Map<string, { metric: string; xs: number[] }>()
+  for (const run of history) {
+    for (const g of aggregate(run.filter((r) => r.status === 'ok'))) {
       for (const [name, m] of Object.entries(g.metrics)) {
-        const pm = p.metrics[name]
-        if (!pm || pm.sampleMedian === 0) continue
-        const change = Math.abs(m.sampleMedian / pm.sampleMedian - 1)
-        const list = changes.get(name) ?? []
-        list.push(change)
-        changes.set(name, list)
+        if (!(m.sampleMedian > 0)) continue
         const k = `${identity(g, ignore)}\u0000${name}`
-        group[k] = Math.max(group[k] ?? 0, change)
+        const entry = logs.get(k) ?? { metric: name, xs: [] }
+        entry.xs.push(Math.log(m.sampleMedian))
+        logs.set(k, entry)
       }
     }
   }
-  return {
-    metric: Object.fromEntries([...changes].map(([name, xs]) => [name, quantile(xs, 0.95)])),
-    group,
+  const group: Record<string, RunNoise> = {}
+  const pooled = new Map<string, { ss: number; df: number; runs: number }>()
+  for (const [k, { metric, xs }] of logs) {
+    if (xs.length < 2) continue
+    const s = sd(xs)
+    group[k] = { sd: s, df: xs.length - 1, runs: xs.length }
+    const p = pooled.get(metric) ?? { ss: 0, df: 0, runs: 0 }
+    p.ss += s * s * (xs.length - 1)
+    p.df += xs.length - 1
+    p.runs = Math.max(p.runs, xs.length)
+    pooled.set(metric, p)
   }
+  const metric = Object.fromEntries(
+    [...pooled].map(([name, p]) => [name, { sd: Math.sqrt(p.ss / p.df), df: p.df, runs: p.runs }]),
+  )
+  return { group, metric }
+}
+
+/**
+ * The relative change that A/A noise alone exceeds with probability `alpha`: the one-sided
+ * upper prediction bound of |log(candidate / baseline)| for two fresh runs, each with variance
+ * sd², i.e. t(1 − alpha, df) · √2 · sd, back on the ratio scale. Few history runs give a wide
+ * bound (t with df = 1 is 31.8 at alpha = 0.01): the gate says what it can and cannot see.
+ */
+export function noiseFloor(noise: RunNoise, alpha: number): number {
+  return Math.expm1(tQuantile(1 - alpha, noise.df) * Math.SQRT2 * noise.sd)
 }
 
 function compareMetric(
@@ -227,14 +251,22 @@ export function regressionGate(
 ): GateResult {
   const alpha = options.alpha ?? 0.01
   const ignore = options.ignoreParams ?? ['injectSlowdown']
-  const history: HistoryFloors = options.history
-    ? historyFloors(options.history, ignore)
-    : { metric: {}, group: {} }
   const skipped: GateResult['skipped'] = []
   const comparisons: MetricComparison[] = []
-
   const baseEnvs = new Set(baseline.map((r) => r.envHash))
   const candEnvs = new Set(candidate.map((r) => r.envHash))
+  // Noise of another machine says nothing about this one: history runs of other environments
+  // are left out of the floors.
+  const sameMachine = (options.history ?? []).filter((run) =>
+    run.every((r) => candEnvs.has(r.envHash)),
+  )
+  const foreign = (options.history?.length ?? 0) - sameMachine.length
+  if (foreign > 0)
+    skipped.push({
+      what: `${foreign} history run${foreign > 1 ? 's' : ''}`,
+      why: 'from another environment; not used for floors',
+    })
+  const history: HistoryNoise = historyNoise(sameMachine, ignore)
   const sameEnv = [...candEnvs].every((e) => baseEnvs.has(e))
   const baseGroups = new Map(
     aggregate(baseline.filter((r) => r.status === 'ok')).map((g) => [identity(g, ignore), g]),
@@ -267,16 +299,18 @@ export function regressionGate(
       const worse = cm.better === 'lower' ? c.ratio - 1 : 1 - c.ratio
       let floor = timed ? (options.defaultTimedFloor ?? 0.05) : (options.defaultFloor ?? 0.01)
       let floorSource: MetricComparison['floorSource'] = 'default'
+      let floorRuns: number | undefined
       if (options.floors?.[metric] !== undefined) {
         floor = options.floors[metric] as number
         floorSource = 'override'
       } else {
-        const seen =
+        const noise =
           history.group[`${identity(cand, ignore)}\u0000${metric}`] ?? history.metric[metric]
-        if (seen !== undefined) {
-          // Never below the default: history with few runs underestimates the noise.
-          floor = Math.max(floor, 1.5 * seen)
+        if (noise !== undefined) {
+          // Never below the default: a change under it is not worth waking anyone for.
+          floor = Math.max(floor, noiseFloor(noise, alpha))
           floorSource = 'history'
+          floorRuns = noise.runs
         }
       }
       const significant = c.p < alpha
@@ -307,6 +341,7 @@ export function regressionGate(
         worse,
         floor,
         floorSource,
+        ...(floorRuns !== undefined ? { floorRuns } : {}),
         verdict,
         ...(verdict === 'acknowledged' && ack ? { ackReason: ack.reason } : {}),
       })
