@@ -71,6 +71,7 @@ Options:
   --seed <n>                       root seed (default: 0)
   --out <dir>                      results folder (default: results/<name>-<profile>)
   --shard <i/n>                    run shard i of n (also SLURM_ARRAY_TASK_ID/COUNT, JOB_COMPLETION_INDEX)
+  --costs <run-dir>                balance shards by the trial durations recorded in an earlier run
   --force                          re-run trials that already have a record
   --bail                           stop at the first failed trial
   --isolate                        run each trial in its own child process (hard timeouts)
@@ -263,6 +264,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
     seed: { type: 'string' },
     out: { type: 'string' },
     shard: { type: 'string' },
+    costs: { type: 'string' },
     force: { type: 'boolean' },
     bail: { type: 'boolean' },
     isolate: { type: 'boolean' },
@@ -290,6 +292,14 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
   if (device === 'gpu') await requireGpu()
   const shard = values.shard ? parseShard(values.shard) : shardFromEnv(process.env)
   const logger = makeLogger(io, values.verbose === true)
+  // Durations by config key from an earlier run; they stay valid across commits.
+  const shardCosts = values.costs
+    ? new Map(
+        readRun(values.costs, logger)
+          .filter((r) => r.status === 'ok')
+          .map((r) => [r.configKey, r.durationMs]),
+      )
+    : undefined
 
   const specs = await loadSuites(app, names)
   const env = collectEnvironment(app.root)
@@ -316,7 +326,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
 
   const trials = resolved.flatMap((s) => s.trials)
   io.stderr.write(
-    `effbench run: ${resolved.map((s) => s.name).join(', ')} (profile ${profile}, seed ${rootSeed}, ${trials.length} trials${shard ? `, shard ${shard.index}/${shard.count}` : ''}) -> ${outDir}\n`,
+    `effbench run: ${resolved.map((s) => s.name).join(', ')} (profile ${profile}, seed ${rootSeed}, ${trials.length} trials${shard ? `, shard ${shard.index}/${shard.count}${shardCosts ? ` balanced by ${values.costs}` : ''}` : ''}) -> ${outDir}\n`,
   )
   const interrupt = new AbortController()
   const onSigint = () => {
@@ -335,6 +345,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
       force: values.force === true,
       bail: values.bail === true,
       shard,
+      shardCosts,
       isolate: values.isolate ? { entry: app.entry } : undefined,
       device,
       threads,

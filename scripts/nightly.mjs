@@ -3,6 +3,8 @@
 // with the last good night on the same machine, write summary.md, and exit 1 on a regression.
 //
 //   npm run nightly                          run here, compare, update results/nightly/last-good
+//   npm run nightly -- --shard 1/2 --out d   run one shard only (CI matrix), balanced by the
+//                                            durations of the last good night when there is one
 //   npm run nightly -- --merge <dir...>      merge shard folders (CI matrix) instead of running
 //
 // Floors come from the A/A noise of earlier good nights (their folders are passed as --history).
@@ -16,6 +18,18 @@ const root = argv.root ?? join('results', 'nightly')
 const night = argv.name ?? new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')
 const out = join(root, night)
 mkdirSync(root, { recursive: true })
+const goodFile = join(root, 'good-nights.json')
+const good = existsSync(goodFile) ? JSON.parse(readFileSync(goodFile, 'utf8')) : []
+const last = good.at(-1)
+
+if (argv.shard) {
+  // One shard of tonight's run; the merge job compares. Cost-aware when a good night exists.
+  const costs = last ? ['--costs', join(root, last)] : []
+  const shardOut = argv.out ?? `shard-${String(argv.shard).replace('/', '-of-')}`
+  const run =
+    await $`node bin/effbench.js run default --shard ${argv.shard} ${costs} --out ${shardOut} --no-report`.nothrow()
+  process.exit(run.exitCode ?? 2)
+}
 
 if (argv.merge) {
   const shards = [argv.merge, ...argv._].flat().map(String)
@@ -26,9 +40,6 @@ if (argv.merge) {
   await $`node bin/effbench.js run default --out ${out}`.nothrow()
 }
 
-const goodFile = join(root, 'good-nights.json')
-const good = existsSync(goodFile) ? JSON.parse(readFileSync(goodFile, 'utf8')) : []
-const last = good.at(-1)
 if (!last) {
   console.log(`nightly: no earlier good night in ${root}; ${night} becomes the reference`)
   writeFileSync(goodFile, `${JSON.stringify([night], null, 2)}\n`)

@@ -132,6 +132,24 @@ test('--shard 1/2 + --shard 2/2 + merge gives the keys of an unsharded run', asy
   assert.equal(mergeRuns(merged, [a, b], { force: false, logger: quiet }).added, 0)
 })
 
+test('cost-aware shards from an earlier run cover every trial once and balance its durations', async () => {
+  const trials = trialsOf(fakeSuite, ['seeds=4'])
+  const costs = new Map(trials.map((t, i) => [t.configKey, i === 0 ? 1000 : 10]))
+  const a = tmp()
+  const b = tmp()
+  const s1 = await runTrials(
+    trials,
+    options(a, { shard: { index: 1, count: 2 }, shardCosts: costs }),
+  )
+  const s2 = await runTrials(
+    trials,
+    options(b, { shard: { index: 2, count: 2 }, shardCosts: costs }),
+  )
+  assert.equal(s1.inShard + s2.inShard, trials.length)
+  // The one long trial gets a shard to itself.
+  assert.equal(Math.min(s1.inShard, s2.inShard), 1)
+})
+
 test('merge refuses records from different environments unless forced', async () => {
   const trials = trialsOf(fakeSuite)
   const elsewhere = resolveSuite(fakeSuite, registries, {

@@ -25,7 +25,7 @@ import {
   trialRecord,
 } from './execute.ts'
 import { type ProgressSink, RunProgress } from './progress.ts'
-import { inShard, type Shard } from './shard.ts'
+import { assignShards, inShard, type Shard } from './shard.ts'
 
 export const RECORDS_FILE = 'records.jsonl'
 
@@ -37,6 +37,8 @@ export interface RunOptions {
   /** Stop at the first failed trial. */
   bail?: boolean
   shard?: Shard | undefined
+  /** Expected trial durations (ms) by config key: balance the shard by them (see assignShards). */
+  shardCosts?: ReadonlyMap<string, number> | undefined
   /** Run each trial in a child process that imports `entry` (a module exporting `registries`). */
   isolate?: { entry: string } | undefined
   device: Device
@@ -86,7 +88,14 @@ export async function runTrials(
   for (const p of problems) options.logger.warn(`${formatProblem(p)}; the line is ignored`)
   const done = new Set(records.filter((r) => r.status !== 'error').map((r) => r.key))
 
-  const mine = trials.filter((t) => inShard(t.key, options.shard))
+  const { shard, shardCosts } = options
+  const assigned =
+    shard && shardCosts && shard.count > 1
+      ? assignShards(trials, shard.count, shardCosts)
+      : undefined
+  const mine = trials.filter((t) =>
+    assigned && shard ? assigned.get(t.key) === shard.index : inShard(t.key, shard),
+  )
   const todo = mine.filter((t) => options.force || !done.has(t.key))
   const summary: RunSummary = {
     total: trials.length,

@@ -1,7 +1,8 @@
 /**
  * Sharding: trial i of a run belongs to shard (hash(key) mod n) + 1, so a shard's trials are
- * stable whatever the order, filters or number of suites. Shard indices can come from the
- * command line (`--shard 2/4`), a Slurm array or a Kubernetes Indexed Job.
+ * stable whatever the order, filters or number of suites. With the durations of an earlier run
+ * (`--costs <run-dir>`) shards are balanced by expected time instead. Shard indices can come from
+ * the command line (`--shard 2/4`), a Slurm array or a Kubernetes Indexed Job.
  */
 import { createHash } from 'node:crypto'
 import { EffbenchError, ErrorCode } from '../errors.ts'
@@ -65,4 +66,34 @@ export function inShard(key: string, shard: Shard | undefined): boolean {
   if (!shard || shard.count === 1) return true
   const h = createHash('sha256').update(key).digest().readUInt32LE(0)
   return (h % shard.count) + 1 === shard.index
+}
+
+/**
+ * Cost-aware shards: trials sorted by expected duration, longest first (ties by key), each given
+ * to the shard with the least expected work so far (LPT scheduling: within 4/3 of the best
+ * makespan). Durations are looked up by config key, which does not change with the commit, so
+ * last night's records balance tonight's run; a trial without one is expected to take the median
+ * known duration. Every shard computes the same assignment from the same inputs.
+ * Returns the 1-based shard of each trial key.
+ */
+export function assignShards(
+  trials: readonly { key: string; configKey: string }[],
+  count: number,
+  durations: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const known = [...durations.values()].filter((d) => d >= 0).sort((a, b) => a - b)
+  const fallback = known.length > 0 ? (known[Math.floor(known.length / 2)] as number) : 1
+  const cost = (t: { configKey: string }) => durations.get(t.configKey) ?? fallback
+  const order = [...trials].sort(
+    (a, b) => cost(b) - cost(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  )
+  const load = new Array<number>(count).fill(0)
+  const out = new Map<string, number>()
+  for (const t of order) {
+    let best = 0
+    for (let i = 1; i < count; i++) if ((load[i] as number) < (load[best] as number)) best = i
+    load[best] = (load[best] as number) + cost(t)
+    out.set(t.key, best + 1)
+  }
+  return out
 }
