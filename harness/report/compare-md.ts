@@ -2,6 +2,9 @@
 import type { GateResult, MetricComparison } from '../stats/regression.ts'
 import { formatNumber } from './table.ts'
 
+/** A floor above this is reported as a blind spot of the gate. */
+const BLIND_FLOOR = 0.25
+
 function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`
 }
@@ -35,6 +38,13 @@ export function gateToMarkdown(
       `Geometric mean of timed ratios (candidate/baseline, < 1 is faster): ${g.geomean.toFixed(3)}${ci} over ${g.n} metrics.`,
     )
   }
+  // What the gate cannot see: a regression smaller than its floor passes by construction.
+  const blind = result.comparisons.filter((c) => c.floor > BLIND_FLOOR)
+  if (blind.length > 0)
+    lines.push(
+      '',
+      `${blind.length} of ${result.comparisons.length} metrics have a floor above ${pct(BLIND_FLOOR)}: a regression of that size in them would pass unseen (the A/A noise of their history is too large).`,
+    )
   lines.push(
     '',
     '| verdict | subject | params | metric | baseline | candidate | ratio [95% CI] | worse by | p | floor |',
