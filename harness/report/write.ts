@@ -4,6 +4,7 @@
  *
  *   records.jsonl + suites/*.resolved.json ─ tables (table.md, table.csv, tables/*.tex)
  *                                          ─ figures (figures/*.vl.json, *.svg, *.png)
+ *                                          ─ report.html (the tables and figures on one page)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,6 +15,7 @@ import { formatProblem, readRecords } from '../store/jsonl.ts'
 import type { TrialRecord } from '../store/record.ts'
 import type { Logger } from '../types.ts'
 import { buildFigureSpec, type FigureRow, type FigureSpec, renderFigure } from './figure.ts'
+import { reportHtml } from './html.ts'
 import { toLatex } from './latex.ts'
 import { figureRows } from './points.ts'
 import {
@@ -90,13 +92,9 @@ export async function writeReport(
   mkdirSync(join(outDir, 'tables'), { recursive: true })
   const mine = summaries.filter((x) => names.includes(x.suite))
   const extra = mine.flatMap((x) => (x.render ? [x.render(of(x.suite))] : []))
-  emit(
-    join(outDir, 'table.md'),
-    [`# effbench results: ${names.join(', ')}`, '', ...tables.map(tableToMarkdown), ...extra].join(
-      '\n',
-    ),
-    names,
-  )
+  const title = `effbench results: ${names.join(', ')}`
+  const markdown = [`# ${title}`, '', ...tables.map(tableToMarkdown), ...extra].join('\n')
+  emit(join(outDir, 'table.md'), markdown, names)
   emit(join(outDir, 'table.csv'), tablesToCsv(tables), names)
   for (const t of tables)
     emit(join(outDir, 'tables', `${t.suite}.${t.name}.tex`), toLatex(tableToLatexModel(t)), [
@@ -123,6 +121,7 @@ export async function writeReport(
     for (const f of x.figures?.(of(x.suite)) ?? []) jobs.push({ suite: x.suite, ...f })
   }
   if (jobs.length > 0) mkdirSync(join(outDir, 'figures'), { recursive: true })
+  const svgs: { name: string; svg: string }[] = []
   for (const { suite, figure, rows } of jobs) {
     const base = join(outDir, 'figures', `${suite}.${figure.name}`)
     try {
@@ -131,11 +130,13 @@ export async function writeReport(
       emit(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`, [suite])
       emit(`${base}.svg`, svg, [suite])
       emit(`${base}.png`, png, [suite])
+      svgs.push({ name: `${suite}.${figure.name}`, svg })
     } catch (e) {
       logger.warn(
         `Cannot render figure "${figure.name}" of suite "${suite}": ${(e as Error).message}`,
       )
     }
   }
+  emit(join(outDir, 'report.html'), reportHtml(title, markdown, svgs), names)
   return artifacts
 }
