@@ -6,7 +6,7 @@ const paperTiming = { timeMs: 1000, minSamples: 30 }
 
 /**
  * SparseDNN-style SpMM: kernels generated for a pruned W (wasm, native) against onnxruntime dense
- * MatMul on the same zero-filled W and plain TypeScript CSR, over shape, batch N, sparsity and
+ * MatMul and tfjs-wasm dense matMul on the same zero-filled W and plain TypeScript CSR, over shape, batch N, sparsity and
  * pattern.
  */
 export default defineSuite({
@@ -26,6 +26,7 @@ export default defineSuite({
   ],
   subjects: [
     { name: 'onnxruntime-matmul', params: timing },
+    { name: 'tfjs-dense', params: { backend: 'wasm', ...timing } },
     { name: 'csr-spmm', params: timing },
     { name: 'sparse-wasm', params: timing },
     { name: 'sparse-native', params: timing },
@@ -43,6 +44,7 @@ export default defineSuite({
       },
       subjects: {
         'onnxruntime-matmul': { params: smokeTiming },
+        'tfjs-dense': { params: { backend: 'wasm', ...smokeTiming } },
         'csr-spmm': { params: smokeTiming },
         'sparse-wasm': { params: smokeTiming },
         'sparse-native': {
@@ -64,6 +66,7 @@ export default defineSuite({
       },
       subjects: {
         'onnxruntime-matmul': { params: paperTiming },
+        'tfjs-dense': { params: { backend: 'wasm', ...paperTiming } },
         'csr-spmm': { params: paperTiming },
         'sparse-wasm': { params: paperTiming },
         'sparse-native': { params: paperTiming },
@@ -74,7 +77,16 @@ export default defineSuite({
     {
       name: 'latency',
       metrics: ['latency_ms', 'gflops', 'effective_gflops', 'prepare_ms', 'max_rel_err'],
-      hide: ['layout', 'tiles', 'tuneReps', 'reuseTuning', 'diskCache', 'timeMs', 'minSamples'],
+      hide: [
+        'backend',
+        'layout',
+        'tiles',
+        'tuneReps',
+        'reuseTuning',
+        'diskCache',
+        'timeMs',
+        'minSamples',
+      ],
     },
   ],
   figures: [

@@ -19,6 +19,8 @@ import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
 import { autotune, defaultCandidates, type TuneTiming } from './autotune.ts'
 import { nativeAvailable, nativeTarget, nativeToolchain, prepareNative } from './codegen-c.ts'
 import { wasmTarget } from './codegen-wasm.ts'
+import { sparseEncoder } from './encoder-subject.ts'
+import { sparseMlp } from './pruned-mlp.ts'
 import type { KernelTarget, PreparedKernel, Tile } from './types.ts'
 
 const TileParam = z.strictObject({
@@ -147,4 +149,4 @@ export const sparseWasm = sparseSubject('sparse-wasm', 'wasm')
 /** Generated native (AVX2) kernel; skipped with the reason where no C compiler is found. */
 export const sparseNative = sparseSubject('sparse-native', 'native')
 /** Both sparse-engine subjects. */
-export const sparseEngineSubjects = [sparseWasm, sparseNative] as const
+export const sparseEngineSubjects = [sparseWasm, sparseNative, sparseMlp, sparseEncoder] as const
