@@ -34,7 +34,8 @@ test('masks re-applied after every step keep pruned weights at zero through fine
   // Zeros stayed where they were, and the kept weights did train.
   after.forEach((a, i) => {
     const b = before[i] as Float32Array
-    for (let j = 0; j < a.length; j++) if (b[j] === 0) assert.ok(a[j] === 0, `weight ${j} of kernel ${i}`)
+    for (let j = 0; j < a.length; j++)
+      if (b[j] === 0) assert.ok(a[j] === 0, `weight ${j} of kernel ${i}`)
   })
   assert.ok(after.some((a, i) => a.some((v, j) => v !== (before[i] as Float32Array)[j])))
   tf.dispose([x, y])
