@@ -5,6 +5,8 @@ import { defineSuite } from '../harness/spec/schema.ts'
  * linear layers magnitude-pruned, run by the sparse engine (generated kernels, fused QKV, bias
  * and ReLU, rows reordered by nonzero count, dense attention) against the same blocks run dense
  * in onnxruntime. The engine's `speedup` is measured interleaved with onnxruntime in one trial.
+ * `default` keeps 0% and 90% (each sparse point compiles 8 kernels, about a minute here);
+ * `paper` runs 0-98%, 4 blocks, both patterns.
  */
 export default defineSuite({
   name: 'sparse-encoder',
@@ -14,7 +16,7 @@ export default defineSuite({
     {
       name: 'pruned-encoder',
       params: { dModel: 768, heads: 12, ffn: 3072, seqLength: 128, layers: 2 },
-      grid: { sparsity: [0, 0.8, 0.9, 0.95] },
+      grid: { sparsity: [0, 0.9] },
     },
   ],
   subjects: [

@@ -30,6 +30,13 @@ export default defineSuite({
     { name: 'csr-spmm', params: timing },
     { name: 'sparse-wasm', params: timing },
     { name: 'sparse-native', params: timing },
+    // Two threads in the same run: onnxruntime's intra-op pool vs the kernel split by rows.
+    { name: 'onnxruntime-matmul', id: 'onnxruntime-2t', params: { threads: 2, ...timing } },
+    {
+      name: 'sparse-native',
+      id: 'sparse-native-2t',
+      params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...timing },
+    },
   ],
   baseline: 'onnxruntime-matmul',
   seeds: 3,
@@ -49,6 +56,10 @@ export default defineSuite({
         'sparse-wasm': { params: smokeTiming },
         'sparse-native': {
           params: { ...smokeTiming, tiles: [{ rowBlock: 4, colVectors: 2 }], tuneReps: 2 },
+        },
+        'onnxruntime-2t': { params: { threads: 2, ...smokeTiming } },
+        'sparse-native-2t': {
+          params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...smokeTiming },
         },
       },
     },
@@ -70,6 +81,10 @@ export default defineSuite({
         'csr-spmm': { params: paperTiming },
         'sparse-wasm': { params: paperTiming },
         'sparse-native': { params: paperTiming },
+        'onnxruntime-2t': { params: { threads: 2, ...paperTiming } },
+        'sparse-native-2t': {
+          params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...paperTiming },
+        },
       },
     },
   },
@@ -79,6 +94,8 @@ export default defineSuite({
       metrics: ['latency_ms', 'gflops', 'effective_gflops', 'prepare_ms', 'max_rel_err'],
       hide: [
         'backend',
+        'threads',
+        'kernelThreads',
         'layout',
         'tiles',
         'tuneReps',
