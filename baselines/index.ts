@@ -7,6 +7,7 @@ import { fp32 } from './fp32/index.ts'
 import { mtz } from './mtz/index.ts'
 import { noMerge } from './no-merge/index.ts'
 import { onnxruntimeDense } from './onnxruntime-dense/index.ts'
+import { onnxruntimeEncoder } from './onnxruntime-encoder/index.ts'
 import { onnxruntimeMatmul } from './onnxruntime-matmul/index.ts'
 import { tfjsDense } from './tfjs-dense/index.ts'
 import { tfjsTraining } from './tfjs-training/index.ts'
@@ -22,4 +23,5 @@ export const baselines: readonly AnySubject[] = [
   crossEntropy,
   onnxruntimeMatmul,
   csrSpmmBaseline,
+  onnxruntimeEncoder,
 ]

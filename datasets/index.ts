@@ -2,6 +2,7 @@
 import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
+import { prunedEncoder } from './pruned-encoder.ts'
 import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
 import { sparseMatmul } from './sparse-matmul.ts'
@@ -21,4 +22,5 @@ export const datasets = [
   qaCountries,
   denseStack,
   sparseMatmul,
+  prunedEncoder,
 ] as const

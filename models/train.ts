@@ -56,6 +56,8 @@ export interface TrainOptions {
   earlyStop?: EarlyStop
   /** Variables to train. @default every trainable weight of the model */
   variables?: tf.Variable[]
+  /** Called after each optimizer step, e.g. to re-apply pruning masks. */
+  afterStep?: () => void
   /** Called after each epoch (progress, logging); awaited. */
   onEpoch?: (log: EpochLog) => void | Promise<void>
   /** Checked before each batch; training throws the abort reason. */
@@ -214,6 +216,7 @@ export async function train(
         correct += scalarOf(correctT)
         counted += count
         tf.dispose([idx, xb, yb, cost, correctT])
+        options.afterStep?.()
       }
       const seconds = (now() - start) / 1000
       trainMs += seconds * 1000

@@ -5,7 +5,9 @@ import margin from './margin.suite.ts'
 import pam from './pam.suite.ts'
 import qa from './qa.suite.ts'
 import quantization from './quantization.suite.ts'
+import sparseEncoder from './sparse-encoder.suite.ts'
 import sparseEngine from './sparse-engine.suite.ts'
+import sparseMlp from './sparse-mlp.suite.ts'
 import trainingThroughput from './training-throughput.suite.ts'
 
 export const suites: readonly SuiteSpec[] = [
@@ -16,6 +18,8 @@ export const suites: readonly SuiteSpec[] = [
   margin,
   qa,
   sparseEngine,
+  sparseMlp,
+  sparseEncoder,
 ]
 
 const all = suites.map((s) => s.name)
@@ -29,6 +33,8 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'dense-inference',
     'training-throughput',
     'sparse-engine',
+    'sparse-mlp',
+    'sparse-encoder',
     'pam',
     'quantization',
     'margin',

@@ -6,7 +6,7 @@ const paperTiming = { timeMs: 1000, minSamples: 30 }
 
 /**
  * SparseDNN-style SpMM: kernels generated for a pruned W (wasm, native) against onnxruntime dense
- * MatMul on the same zero-filled W and plain TypeScript CSR, over shape, batch N, sparsity and
+ * MatMul and tfjs-wasm dense matMul on the same zero-filled W and plain TypeScript CSR, over shape, batch N, sparsity and
  * pattern.
  */
 export default defineSuite({
@@ -26,14 +26,24 @@ export default defineSuite({
   ],
   subjects: [
     { name: 'onnxruntime-matmul', params: timing },
+    { name: 'tfjs-dense', params: { backend: 'wasm', ...timing } },
     { name: 'csr-spmm', params: timing },
     { name: 'sparse-wasm', params: timing },
     { name: 'sparse-native', params: timing },
+    // Two threads in the same run: onnxruntime's intra-op pool vs the kernel split by rows.
+    { name: 'onnxruntime-matmul', id: 'onnxruntime-2t', params: { threads: 2, ...timing } },
+    {
+      name: 'sparse-native',
+      id: 'sparse-native-2t',
+      params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...timing },
+    },
   ],
   baseline: 'onnxruntime-matmul',
   seeds: 3,
   timeoutS: 300,
   profiles: {
+    // Two repetitions keep the default near two minutes of CPU with the two-thread subjects.
+    default: { seeds: 2 },
     smoke: {
       seeds: 1,
       datasets: {
@@ -43,10 +53,15 @@ export default defineSuite({
       },
       subjects: {
         'onnxruntime-matmul': { params: smokeTiming },
+        'tfjs-dense': { params: { backend: 'wasm', ...smokeTiming } },
         'csr-spmm': { params: smokeTiming },
         'sparse-wasm': { params: smokeTiming },
         'sparse-native': {
           params: { ...smokeTiming, tiles: [{ rowBlock: 4, colVectors: 2 }], tuneReps: 2 },
+        },
+        'onnxruntime-2t': { params: { threads: 2, ...smokeTiming } },
+        'sparse-native-2t': {
+          params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...smokeTiming },
         },
       },
     },
@@ -64,9 +79,14 @@ export default defineSuite({
       },
       subjects: {
         'onnxruntime-matmul': { params: paperTiming },
+        'tfjs-dense': { params: { backend: 'wasm', ...paperTiming } },
         'csr-spmm': { params: paperTiming },
         'sparse-wasm': { params: paperTiming },
         'sparse-native': { params: paperTiming },
+        'onnxruntime-2t': { params: { threads: 2, ...paperTiming } },
+        'sparse-native-2t': {
+          params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...paperTiming },
+        },
       },
     },
   },
@@ -74,7 +94,18 @@ export default defineSuite({
     {
       name: 'latency',
       metrics: ['latency_ms', 'gflops', 'effective_gflops', 'prepare_ms', 'max_rel_err'],
-      hide: ['layout', 'tiles', 'tuneReps', 'reuseTuning', 'diskCache', 'timeMs', 'minSamples'],
+      hide: [
+        'backend',
+        'threads',
+        'kernelThreads',
+        'layout',
+        'tiles',
+        'tuneReps',
+        'reuseTuning',
+        'diskCache',
+        'timeMs',
+        'minSamples',
+      ],
     },
   ],
   figures: [

@@ -15,6 +15,8 @@ import { linearReluModel, transpose } from './graph.ts'
 
 const Params = z.strictObject({
   layout: z.enum(['xtwt', 'wx']).default('xtwt'),
+  /** Intra-op threads; overrides the run's thread count (one and two threads in one run). */
+  threads: z.number().int().min(1).optional(),
   ...TimingParams,
 })
 
@@ -29,7 +31,7 @@ export const onnxruntimeMatmul: SubjectDef<z.output<typeof Params>, SparseMatmul
     const wx = params.layout === 'wx'
     const t0 = ctx.now()
     const ortSession = await createOrtSession(linearReluModel(d.w, d.bias, d, params.layout), {
-      threads: ctx.threads,
+      threads: params.threads ?? ctx.threads,
       device: ctx.device,
     })
     const prepareMs = ctx.now() - t0

@@ -1,9 +1,12 @@
 /**
  * `tfjs-dense`: the same dense layer stack run by TensorFlow.js (matMul + bias + relu per layer)
  * on the chosen backend: wasm by default, the backend a researcher has without tfjs-node.
+ * On a `sparse-matmul` point it runs the pruned layer dense (zeros stored) as Yᵀ = relu(Xᵀ·Wᵀ + b),
+ * the transposes outside the timing, with the SpMM metrics of that study.
  */
 import { z } from 'zod'
 import { type DenseStack, maxRelativeError } from '../../datasets/dense-stack.ts'
+import { type SparseMatmul, spmmMetrics } from '../../datasets/sparse-matmul.ts'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { TimingParams, timedMetrics } from '../../harness/measure/latency.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
@@ -13,7 +16,29 @@ const Params = z.strictObject({
   ...TimingParams,
 })
 
-export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
+type Stack = Pick<DenseStack, 'batch' | 'layers' | 'input' | 'expected' | 'macs'>
+
+function transposed(a: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols)
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j] as number
+  return t
+}
+
+/** A pruned W·X layer as a one-layer stack on Xᵀ: weight Wᵀ [K, M], expected Yᵀ [N, M]. */
+function layerStack(d: SparseMatmul): Stack {
+  return {
+    batch: d.N,
+    layers: [
+      { weight: transposed(d.w, d.M, d.K), bias: d.bias, inputs: d.K, outputs: d.M, relu: true },
+    ],
+    input: transposed(d.x, d.K, d.N),
+    expected: Float64Array.from(transposed(d.expected, d.M, d.N)),
+    macs: d.M * d.K * d.N,
+  }
+}
+
+export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack | SparseMatmul> = {
   name: 'tfjs-dense',
   kind: 'baseline',
   description: 'Dense layer stack in TensorFlow.js (wasm backend by default)',
@@ -27,7 +52,8 @@ export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
     ctx.annotate('backend', `tfjs-${backend}`)
     ctx.annotate('tfjs', version)
     ctx.annotate('backendThreads', threads)
-    const stack = dataset.data
+    const data = dataset.data
+    const stack: Stack = 'layers' in data ? data : layerStack(data)
     const first = stack.layers[0]
     if (!first) throw new RangeError('dense-stack has no layers')
     const weights = stack.layers.map((l) => ({
@@ -51,10 +77,10 @@ export const tfjsDense: SubjectDef<z.output<typeof Params>, DenseStack> = {
     }
     try {
       const error = maxRelativeError(forward() as Float32Array, stack.expected)
-      const timed = await timedMetrics(forward, params, {
-        batch: stack.batch,
-        flops: 2 * stack.macs,
-      })
+      const timed =
+        'layers' in data
+          ? await timedMetrics(forward, params, { batch: stack.batch, flops: 2 * stack.macs })
+          : await spmmMetrics(forward, params, data)
       return {
         ...timed,
         max_rel_err: metric(error, '', 'lower'),

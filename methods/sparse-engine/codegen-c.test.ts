@@ -3,8 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
-import { kernelCases, relativeError } from '../../models/sparse/fixtures.ts'
-import { nativeAvailable, nativeToolchain, prepareNative } from './codegen-c.ts'
+import { Rng } from '../../harness/run/rng.ts'
+import {
+  kernelCases,
+  randomDense,
+  randomSparse,
+  relativeError,
+} from '../../models/sparse/fixtures.ts'
+import { denseGemm } from '../../models/sparse/reference.ts'
+import { autoKBlocks, nativeAvailable, nativeToolchain, prepareNative } from './codegen-c.ts'
 
 const available = nativeAvailable()
 const skip = available.ok ? false : available.reason
@@ -85,4 +92,35 @@ test('a tile that needs more than 16 registers is refused by the assembly emitte
     ),
     RangeError,
   )
+})
+
+test('autoKBlocks() keeps a column tile of an X chunk within 16 KB', () => {
+  // 768x3072 at 2 vectors: 3072 rows x 64 B = 192 KB -> 12 chunks of 256 rows (16 KB each).
+  assert.equal(autoKBlocks(3072, 2), 12)
+  assert.equal(autoKBlocks(768, 2), 3)
+  assert.equal(autoKBlocks(768, 4), 6)
+  assert.equal(autoKBlocks(96, 2), 1)
+})
+
+test('a native kernel left to pick its K chunks uses autoKBlocks and stays exact', {
+  skip,
+}, async () => {
+  const [M, K, N] = [8, 1100, 11]
+  const rng = new Rng(9)
+  const w = randomSparse(rng, M, K, 0.1, 'unstructured')
+  const x = randomDense(rng, K * N)
+  const bias = randomDense(rng, M)
+  const k = await prepareNative(
+    w,
+    { M, K, N, bias, relu: true, tile: { rowBlock: 2, colVectors: 1 }, clock },
+    { cacheDir, units: 1, opt: '-O1' },
+  )
+  assert.equal(autoKBlocks(K, 1), 2)
+  assert.equal(k.tile.kBlocks, 2)
+  const ref = new Float32Array(M * N)
+  denseGemm(w, x, ref, { M, K, N }, { bias, relu: true })
+  const y = new Float32Array(M * N).fill(Number.NaN)
+  k.run(x, y)
+  assert.ok(relativeError(y, ref) <= 1e-4)
+  k.dispose()
 })

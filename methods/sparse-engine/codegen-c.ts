@@ -351,6 +351,19 @@ async function compileLibrary(
   }
 }
 
+/**
+ * K chunks of the native kernels when the tile leaves them open: a chunk holds at most
+ * `CHUNK_BYTES` of one column tile of X (rows x colVectors x 8 lanes x 4 B), so the X rows a
+ * step reloads for every column tile stay in L1. Measured at 90% on 768x3072 (N = 128, tile
+ * 4x2): 1 chunk 2.9 ms, 4 chunks 2.1, 8 chunks 1.8, 12 chunks 1.65 (best run each).
+ */
+export const CHUNK_BYTES = 16 * 1024
+
+/** K chunks for a native tile: enough that one chunk's column tile of X fits `CHUNK_BYTES`. */
+export function autoKBlocks(K: number, colVectors: number): number {
+  return Math.max(1, Math.round((K * colVectors * 8 * 4) / CHUNK_BYTES))
+}
+
 /** Prepares a generated native kernel for W; throws when no compiler is available. */
 export async function prepareNative(
   w: Float32Array,
@@ -360,7 +373,11 @@ export async function prepareNative(
   const t0 = options.clock()
   const tc = nativeToolchain()
   if (typeof tc === 'string') throw new Error(`Cannot prepare native kernel: ${tc}`)
-  const tile = resolveTile(nativeTarget.defaultTile, options.tile)
+  const colVectors = options.tile?.colVectors ?? nativeTarget.defaultTile.colVectors
+  const tile = resolveTile(
+    { ...nativeTarget.defaultTile, kBlocks: autoKBlocks(options.K, colVectors) },
+    options.tile,
+  )
   const plan = planKernel(w, options, tile)
   const emit = codegen.emit ?? (tc.x86 ? 'asm' : 'c')
   if (emit === 'asm' && !tc.x86)
@@ -403,6 +420,15 @@ export async function prepareNative(
           `Cannot run native kernel: Y has ${y.length} values, expected ${M} x ${N}`,
         )
       fn(x, y)
+    },
+    runAsync(x, y) {
+      if (x.length !== K * N || y.length !== M * N)
+        throw new TypeError(
+          `Cannot run native kernel: X and Y must hold ${K} x ${N} and ${M} x ${N} values, got ${x.length} and ${y.length}`,
+        )
+      return new Promise((resolve, reject) => {
+        fn.async(x, y, (err: unknown) => (err ? reject(err) : resolve()))
+      })
     },
     dispose() {
       lib.unload()

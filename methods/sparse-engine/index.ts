@@ -1,4 +1,7 @@
-/** The sparse engine's kernel library: pruning, formats, reference kernels, generated kernels. */
+/**
+ * The sparse engine: pruning, formats, reference kernels, generated kernels, per-layer kernel
+ * selection, the encoder engine and the two-thread row split.
+ */
 
 export {
   type BlockCsr,
@@ -26,6 +29,7 @@ export {
   type TuneTiming,
 } from './autotune.ts'
 export {
+  autoKBlocks,
   type NativeCodegenOptions,
   type NativeToolchain,
   nativeAvailable,
@@ -34,7 +38,11 @@ export {
   prepareNative,
 } from './codegen-c.ts'
 export { prepareWasm, type WasmCodegenOptions, wasmTarget } from './codegen-wasm.ts'
+export { type EncoderEngine, type EncoderEngineOptions, prepareEncoder } from './encoder-engine.ts'
+export { type KernelChoice, type LayerOptions, prepareLayer } from './layer.ts'
+export { loadNativeOps, type NativeOps, packRows } from './native-ops.ts'
 export { type KernelPlan, planKernel } from './plan.ts'
+export { balancedSplit, prepareSplit, type SplitKernel } from './split-rows.ts'
 export type {
   Availability,
   Clock,

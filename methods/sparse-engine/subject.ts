@@ -15,10 +15,19 @@ import { z } from 'zod'
 import { maxRelativeError } from '../../datasets/dense-stack.ts'
 import { type SparseMatmul, spmmMetrics } from '../../datasets/sparse-matmul.ts'
 import { TimingParams } from '../../harness/measure/latency.ts'
-import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
+import {
+  type Metrics,
+  metric,
+  type SubjectDef,
+  type TrialContext,
+  TrialSkipped,
+} from '../../harness/types.ts'
 import { autotune, defaultCandidates, type TuneTiming } from './autotune.ts'
 import { nativeAvailable, nativeTarget, nativeToolchain, prepareNative } from './codegen-c.ts'
 import { wasmTarget } from './codegen-wasm.ts'
+import { sparseEncoder } from './encoder-subject.ts'
+import { sparseMlp } from './pruned-mlp.ts'
+import { prepareSplit } from './split-rows.ts'
 import type { KernelTarget, PreparedKernel, Tile } from './types.ts'
 
 const TileParam = z.strictObject({
@@ -34,6 +43,11 @@ const Params = z.strictObject({
   tuneReps: z.number().int().min(1).default(5),
   /** Reuse the tile tuned for the same shape, N, sparsity and pattern in this run. */
   reuseTuning: z.boolean().default(true),
+  /**
+   * Native only: 2 splits W's rows across the calling thread and a koffi worker thread (one
+   * kernel per half, the first candidate tile, no tuning). @default 1
+   */
+  kernelThreads: z.number().int().min(1).max(2).default(1),
   /** Native only: reuse libraries compiled earlier (shared disk cache) instead of a fresh folder. */
   diskCache: z.boolean().default(false),
   ...TimingParams,
@@ -87,6 +101,10 @@ function sparseSubject(
           ...nativeTarget,
           prepare: (w, o) => prepareNative(w, o, dir === undefined ? {} : { cacheDir: dir }),
         }
+      }
+      if (params.kernelThreads === 2) {
+        if (which !== 'native') throw new TypeError('kernelThreads: 2 needs the native target')
+        return runSplit(ctx, params, d, target, cacheDir)
       }
       const candidates =
         params.tiles?.map(withoutUndefined) ??
@@ -142,9 +160,48 @@ function sparseSubject(
   }
 }
 
+/** The native kernel split by rows across two threads (split-rows.ts), timed as one call. */
+async function runSplit(
+  ctx: TrialContext,
+  params: Params,
+  d: SparseMatmul,
+  target: KernelTarget,
+  cacheDir: string | undefined,
+): Promise<Metrics> {
+  const { M, K, N } = d
+  const tile = params.tiles?.[0] ? withoutUndefined(params.tiles[0]) : {}
+  const t0 = ctx.now()
+  const k = await prepareSplit(
+    d.w,
+    { M, K, N, bias: d.bias, relu: true, tile, clock: () => ctx.now() },
+    (w, o) => target.prepare(w, o),
+  )
+  const prepareMs = ctx.now() - t0
+  try {
+    const t = k.kernels[0].tile
+    ctx.annotate('backend', 'sparse-engine-native')
+    ctx.annotate('tile', `${t.rowBlock}x${t.colVectors}x${t.kBlocks}`)
+    ctx.annotate('kernelThreads', 2)
+    ctx.annotate('splitRow', k.split)
+    const y = new Float32Array(M * N)
+    await k.run(d.x, y)
+    const error = maxRelativeError(y, d.expected)
+    const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
+    return {
+      ...timed,
+      prepare_ms: metric(prepareMs, 'ms', 'lower'),
+      tune_ms: metric(prepareMs, 'ms', 'lower'),
+      max_rel_err: metric(error, '', 'lower'),
+    }
+  } finally {
+    k.dispose()
+    if (cacheDir !== undefined) rmSync(cacheDir, { recursive: true, force: true })
+  }
+}
+
 /** Generated WebAssembly SIMD128 kernel. */
 export const sparseWasm = sparseSubject('sparse-wasm', 'wasm')
 /** Generated native (AVX2) kernel; skipped with the reason where no C compiler is found. */
 export const sparseNative = sparseSubject('sparse-native', 'native')
 /** Both sparse-engine subjects. */
-export const sparseEngineSubjects = [sparseWasm, sparseNative] as const
+export const sparseEngineSubjects = [sparseWasm, sparseNative, sparseMlp, sparseEncoder] as const

@@ -43,6 +43,8 @@ export interface PreparedKernel {
   codeBytes: number
   /** X: K x N row-major; Y: M x N row-major, fully overwritten. */
   run(x: Float32Array, y: Float32Array): void
+  /** The same call on one of koffi's worker threads (native kernels only). */
+  runAsync?(x: Float32Array, y: Float32Array): Promise<void>
   /** Releases what the kernel holds (a loaded library); the kernel must not run afterwards. */
   dispose(): void
 }

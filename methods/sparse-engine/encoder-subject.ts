@@ -1,0 +1,98 @@
+/**
+ * `sparse-encoder`: the pruned encoder run by the sparse engine (encoder-engine.ts), checked
+ * against tfjs's output and against onnxruntime dense on the same weights, and timed interleaved
+ * with onnxruntime dense (zeros stored, `ctx.threads` intra-op threads) in one run. The engine
+ * works feature-major: h0ᵀ is prepared outside the timing, and its output stays d x T.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import { z } from 'zod'
+import { maxRelativeError } from '../../datasets/dense-stack.ts'
+import type { PrunedEncoder } from '../../datasets/pruned-encoder.ts'
+import { createOrtSession } from '../../harness/backends/onnx.ts'
+import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
+import { encoderBlocksModel } from '../../models/sparse/encoder-onnx.ts'
+import { nativeAvailable, nativeToolchain } from './codegen-c.ts'
+import { prepareEncoder } from './encoder-engine.ts'
+import { interleavedMetrics, timeInterleaved } from './interleave.ts'
+import { transposeMatrix } from './layout.ts'
+
+const Params = z.strictObject({
+  /** Sparsity from which a layer gets a generated kernel (else the dense GEMM). */
+  sparseFrom: z.number().min(0).max(1).default(0.5),
+  rowBlock: z.number().int().min(1).default(4),
+  colVectors: z.number().int().min(1).default(2),
+  /** Reuse kernels compiled earlier (shared disk cache) instead of a fresh folder. */
+  diskCache: z.boolean().default(false),
+  /** Interleaved timing budget, ms. */
+  timeMs: z.number().positive().default(1000),
+  minSamples: z.number().int().min(1).default(10),
+})
+
+export const sparseEncoder: SubjectDef<z.output<typeof Params>, PrunedEncoder> = {
+  name: 'sparse-encoder',
+  kind: 'method',
+  description:
+    'Pruned BERT-like encoder through the sparse engine (generated kernels, fused QKV/bias/ReLU, dense attention) vs onnxruntime dense',
+  params: Params,
+  async run(ctx, { params, dataset }) {
+    const available = nativeAvailable()
+    if (!available.ok) throw new TrialSkipped(`native sparse kernels: ${available.reason}`)
+    const tc = nativeToolchain()
+    if (typeof tc !== 'string') ctx.annotate('compiler', tc.version)
+    const data = dataset.data
+    const { dModel: d, seqLength: T } = data
+    const cacheDir = params.diskCache
+      ? undefined
+      : mkdtempSync(join(tmpdir(), 'effbench-sparse-encoder-'))
+    const engine = await prepareEncoder(data, {
+      sparseFrom: params.sparseFrom,
+      tile: { rowBlock: params.rowBlock, colVectors: params.colVectors },
+      clock: () => ctx.now(),
+      ...(cacheDir ? { cacheDir } : {}),
+    })
+    let session: ort.InferenceSession | undefined
+    try {
+      const input = transposeMatrix(data.h0, T, d)
+      const out = new Float32Array(d * T)
+      engine.forward(input, out)
+      const tokenMajor = transposeMatrix(out, d, T)
+      const s = await createOrtSession(encoderBlocksModel(data), { threads: ctx.threads })
+      session = s.session
+      const ortSession = s.session
+      const feeds = { h: new ort.Tensor('float32', data.h0, [T, d]) }
+      const ortOut = (await ortSession.run(feeds)).y?.data as Float32Array
+      const timed = await timeInterleaved(
+        () => engine.forward(input, out),
+        () => ortSession.run(feeds),
+        { timeMs: params.timeMs, minSamples: params.minSamples, now: () => ctx.now() },
+      )
+      const m = interleavedMetrics(timed)
+      ctx.annotate('backend', 'sparse-engine-native')
+      ctx.annotate('onnxruntime', s.version)
+      ctx.annotate('intraOpThreads', s.threads)
+      ctx.annotate('kernelThreads', 1)
+      ctx.annotate(
+        'layers',
+        engine.choices
+          .map((c) => `${c.layer}=${c.choice.kind}(${c.choice.sparsity.toFixed(2)})`)
+          .join(' '),
+      )
+      const latency = m.latency_ms?.value ?? Number.NaN
+      return {
+        ...m,
+        gflops: metric((2 * data.macs) / (latency * 1e6), 'GFLOP/s', 'higher'),
+        prepare_ms: metric(engine.prepareMs, 'ms', 'lower'),
+        code_mb: metric(engine.codeBytes / 1e6, 'MB', 'lower'),
+        max_rel_err: metric(maxRelativeError(tokenMajor, data.expected), '', 'lower'),
+        max_rel_err_ort: metric(maxRelativeError(tokenMajor, ortOut), '', 'lower'),
+      }
+    } finally {
+      engine.dispose()
+      await session?.release()
+      if (cacheDir) rmSync(cacheDir, { recursive: true, force: true })
+    }
+  },
+}

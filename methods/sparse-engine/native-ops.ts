@@ -1,0 +1,215 @@
+/**
+ * The dense operators the sparse engine runs around its generated kernels, as one small C
+ * library compiled once by the system compiler (cached by source hash) and called through koffi.
+ * Activations are feature-major (d x T: one row per feature, tokens contiguous), the layout of
+ * the generated kernels' X and Y.
+ *
+ *   dense_gemm      Y = W·X (+bias, ReLU) on W packed by `packRows` (6-row blocks, k-major):
+ *                   the kernel chosen for layers too dense to gain
+ *   attention       multi-head softmax(Qᵀ·K / √dh)·Vᵀ from a fused [Q; K; V] (3d x T) buffer
+ *   add_layernorm   X = LN(X + A)·γ + β over features, per token (post-LN residual)
+ */
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import koffi from 'koffi'
+import { nativeToolchain } from './codegen-c.ts'
+
+const SOURCE = `
+#include <math.h>
+#include <string.h>
+
+typedef float v8 __attribute__((vector_size(32)));
+typedef int vi8 __attribute__((vector_size(32)));
+
+static inline v8 ld8(const float *p) { v8 v; memcpy(&v, p, 32); return v; }
+static inline void st8(float *p, v8 v) { memcpy(p, &v, 32); }
+
+/* Y = W·X (+b, ReLU) with W packed by pack_rows: blocks of 6 rows, k-major inside a block.
+ * Register tile 6 rows x 16 columns (12 accumulators); leftover columns go scalar. */
+void dense_gemm(const float *restrict Wp, const float *restrict X, float *restrict Y,
+                const float *restrict b, int M, int K, int N, int relu) {
+  int nv = N / 16 * 16;
+  for (int i0 = 0; i0 < M; i0 += 6) {
+    int rows = M - i0 < 6 ? M - i0 : 6;
+    const float *wb = Wp + (long)i0 * K;
+    float bias[6];
+    for (int r = 0; r < 6; r++) bias[r] = (r < rows && b) ? b[i0 + r] : 0.0f;
+    for (int n0 = 0; n0 < nv; n0 += 16) {
+      v8 a[6][2];
+      for (int r = 0; r < 6; r++) { a[r][0] = (v8){} + bias[r]; a[r][1] = (v8){} + bias[r]; }
+      for (int k = 0; k < K; k++) {
+        v8 x0 = ld8(X + (long)k * N + n0), x1 = ld8(X + (long)k * N + n0 + 8);
+        const float *w = wb + (long)k * 6;
+        for (int r = 0; r < 6; r++) { a[r][0] += w[r] * x0; a[r][1] += w[r] * x1; }
+      }
+      for (int r = 0; r < rows; r++)
+        for (int v = 0; v < 2; v++) {
+          v8 y = a[r][v];
+          if (relu) y = (v8)((vi8)y & (y > (v8){}));
+          st8(Y + (long)(i0 + r) * N + n0 + 8 * v, y);
+        }
+    }
+    for (int n = nv; n < N; n++)
+      for (int r = 0; r < rows; r++) {
+        float acc = bias[r];
+        for (int k = 0; k < K; k++) acc += wb[(long)k * 6 + r] * X[(long)k * N + n];
+        Y[(long)(i0 + r) * N + n] = relu && acc < 0.0f ? 0.0f : acc;
+      }
+  }
+}
+
+void attention(const float *restrict qkv, float *restrict out, float *restrict S,
+               int T, int d, int H) {
+  int dh = d / H;
+  float scale = 1.0f / sqrtf((float)dh);
+  for (int h = 0; h < H; h++) {
+    const float *Q = qkv + (long)h * dh * T;
+    const float *K = qkv + (long)d * T + (long)h * dh * T;
+    const float *V = qkv + 2L * d * T + (long)h * dh * T;
+    for (int i = 0; i < T; i++) {
+      float *s = S + (long)i * T;
+      for (int j = 0; j < T; j++) s[j] = 0.0f;
+      for (int c = 0; c < dh; c++) {
+        float q = Q[(long)c * T + i] * scale;
+        const float *k = K + (long)c * T;
+        for (int j = 0; j < T; j++) s[j] += q * k[j];
+      }
+      float m = s[0];
+      for (int j = 1; j < T; j++) m = s[j] > m ? s[j] : m;
+      float z = 0.0f;
+      for (int j = 0; j < T; j++) { s[j] = expf(s[j] - m); z += s[j]; }
+      float inv = 1.0f / z;
+      for (int j = 0; j < T; j++) s[j] *= inv;
+    }
+    float *O = out + (long)h * dh * T;
+    for (int c = 0; c < dh; c++) {
+      const float *v = V + (long)c * T;
+      for (int i = 0; i < T; i++) {
+        const float *p = S + (long)i * T;
+        float a = 0.0f;
+        for (int j = 0; j < T; j++) a += p[j] * v[j];
+        O[(long)c * T + i] = a;
+      }
+    }
+  }
+}
+
+void add_layernorm(float *restrict X, const float *restrict A, const float *restrict g,
+                   const float *restrict b, float *restrict tmp, int d, int T, float eps) {
+  float *mean = tmp, *var = tmp + T;
+  for (int t = 0; t < T; t++) { mean[t] = 0.0f; var[t] = 0.0f; }
+  for (int c = 0; c < d; c++) {
+    float *x = X + (long)c * T;
+    const float *a = A + (long)c * T;
+    for (int t = 0; t < T; t++) { x[t] += a[t]; mean[t] += x[t]; }
+  }
+  for (int t = 0; t < T; t++) mean[t] /= (float)d;
+  for (int c = 0; c < d; c++) {
+    const float *x = X + (long)c * T;
+    for (int t = 0; t < T; t++) { float u = x[t] - mean[t]; var[t] += u * u; }
+  }
+  for (int t = 0; t < T; t++) var[t] = 1.0f / sqrtf(var[t] / (float)d + eps);
+  for (int c = 0; c < d; c++) {
+    float *x = X + (long)c * T;
+    float gc = g[c], bc = b[c];
+    for (int t = 0; t < T; t++) x[t] = (x[t] - mean[t]) * var[t] * gc + bc;
+  }
+}
+`
+
+/** Rows of the dense GEMM's register tile. */
+export const GEMM_ROWS = 6
+
+/** W (M x K) packed for `denseGemm`: blocks of 6 rows (zero-padded), k-major in a block. */
+export function packRows(w: Float32Array, M: number, K: number): Float32Array {
+  const blocks = Math.ceil(M / GEMM_ROWS)
+  const out = new Float32Array(blocks * GEMM_ROWS * K)
+  for (let i = 0; i < M; i++) {
+    const b = Math.floor(i / GEMM_ROWS)
+    const r = i % GEMM_ROWS
+    for (let k = 0; k < K; k++) out[(b * K + k) * GEMM_ROWS + r] = w[i * K + k] as number
+  }
+  return out
+}
+
+/** The loaded operators. */
+export interface NativeOps {
+  /** `packed` from `packRows(W, M, K)`. */
+  denseGemm(
+    packed: Float32Array,
+    x: Float32Array,
+    y: Float32Array,
+    bias: Float32Array | null,
+    M: number,
+    K: number,
+    N: number,
+    relu: boolean,
+  ): void
+  /** qkv: 3d x T; out: d x T; scratch: at least T x T. */
+  attention(
+    qkv: Float32Array,
+    out: Float32Array,
+    scratch: Float32Array,
+    T: number,
+    d: number,
+    heads: number,
+  ): void
+  /** x = LN(x + a)·γ + β; tmp: at least 2T. */
+  addLayerNorm(
+    x: Float32Array,
+    a: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    tmp: Float32Array,
+    d: number,
+    T: number,
+    eps: number,
+  ): void
+  dispose(): void
+}
+
+const FLAGS = ['-O3', '-march=native', '-ffast-math', '-fPIC', '-shared']
+
+/** Compiles (or finds in the cache) and loads the operators; throws without a C compiler. */
+export function loadNativeOps(cacheDir = join(tmpdir(), 'effbench-sparse')): NativeOps {
+  const tc = nativeToolchain()
+  if (typeof tc === 'string') throw new Error(`Cannot build the engine's dense operators: ${tc}`)
+  const key = createHash('sha256')
+    .update(SOURCE)
+    .update(FLAGS.join(' '))
+    .update(tc.version)
+    .digest('hex')
+    .slice(0, 24)
+  mkdirSync(cacheDir, { recursive: true })
+  const library = join(cacheDir, `ops-${key}.so`)
+  if (!existsSync(library)) {
+    const work = mkdtempSync(join(tmpdir(), 'effbench-ops-'))
+    try {
+      writeFileSync(join(work, 'ops.c'), SOURCE)
+      const tmp = join(work, 'ops.so')
+      execFileSync(tc.compiler, [...FLAGS, join(work, 'ops.c'), '-o', tmp, '-lm'])
+      renameSync(tmp, library)
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  }
+  const lib = koffi.load(library)
+  const gemm = lib.func(
+    'void dense_gemm(const float *Wp, const float *X, float *Y, const float *b, int M, int K, int N, int relu)',
+  )
+  const attn = lib.func(
+    'void attention(const float *qkv, float *out, float *S, int T, int d, int H)',
+  )
+  const ln = lib.func(
+    'void add_layernorm(float *X, const float *A, const float *g, const float *b, float *tmp, int d, int T, float eps)',
+  )
+  return {
+    denseGemm: (w, x, y, bias, M, K, N, relu) => gemm(w, x, y, bias, M, K, N, relu ? 1 : 0),
+    attention: (qkv, out, scratch, T, d, heads) => attn(qkv, out, scratch, T, d, heads),
+    addLayerNorm: (x, a, g, b, tmp, d, T, eps) => ln(x, a, g, b, tmp, d, T, eps),
+    dispose: () => lib.unload(),
+  }
+}
