@@ -118,14 +118,16 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
     const { d, s, pruner, alpha } = JSON.parse(key) as CellKey
     const all = m.get(allOf([...m.keys()]))
     if (!all) continue
+    const rank = s === 'no-merge' ? -2 : s === 'mtz' ? -1 : alpha
     rows.push({
       panel: `${String(d['taskSet'])} · ${pruner}`,
       arm: s === 'pam' ? `PAM α=${alpha}` : s,
+      rank,
       flops: mean(all.flops),
       acc: mean(all.acc),
     })
   }
-  return rows.sort((a, b) => String(a.arm).localeCompare(String(b.arm)))
+  return rows.sort((a, b) => Number(a['rank']) - Number(b['rank']))
 }
 
 /** The summary as Markdown, with the brief's criteria next to each number. */

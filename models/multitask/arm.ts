@@ -13,7 +13,7 @@ import { type Metrics, metric, type TrialContext, TrialSkipped } from '../../har
 import type { PruneResult } from '../pruning/iterative.ts'
 import { GatePruneParams, pruneL1Gate } from '../pruning/l1-gate.ts'
 import { pruneTaylor } from '../pruning/taylor.ts'
-import { combinationFlops, parseCombo } from './cost.ts'
+import { combinationFlops, comboLabel, parseCombo } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
 import { denseArch, type MultiNet, partitionCounts, sharedFraction } from './net.ts'
 import { type PretrainedNets, PretrainParams, pretrainedNets } from './pretrain.ts'
@@ -61,7 +61,7 @@ export interface BuiltArm {
   refTestAcc: number[]
   rounds: number
   /** Arm-specific facts (for annotations). */
-  facts: Record<string, number>
+  facts: Record<string, number | string>
 }
 
 export interface ArmTools {
@@ -86,7 +86,7 @@ export interface ArmDef<P> {
   build(
     tools: ArmTools,
     params: P,
-  ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number> }>
+  ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number | string> }>
 }
 
 function pruneParams(p: ArmParams, tasks: number): GatePruneParams {
@@ -159,6 +159,13 @@ export async function builtArm<P extends ArmParams>(
   })
 }
 
+/** Alive neurons per layer and partition, e.g. "s12 A3 B4 | s6 A2 B1" (s = shared). */
+export function keptLabel(net: MultiNet): string {
+  return partitionCounts(net)
+    .map((p) => [`s${p.shared}`, ...p.tasks.map((n, t) => `${comboLabel([t])}${n}`)].join(' '))
+    .join(' | ')
+}
+
 /** Runs one trial of an arm: builds (or reuses) its pruned net and measures the trial's combination. */
 export async function runArmTrial<P extends ArmParams>(
   ctx: TrialContext,
@@ -193,6 +200,7 @@ export async function runArmTrial<P extends ArmParams>(
   ctx.annotate('backend', 'plain-ts')
   ctx.annotate('pruneRounds', built.rounds)
   for (const [k, v] of Object.entries(built.facts)) ctx.annotate(k, v)
+  ctx.annotate('kept', keptLabel(net))
   return {
     flops: metric(flops, 'FLOPs', 'lower'),
     latency_ms: metric(median(samples), 'ms', 'lower', samples),
