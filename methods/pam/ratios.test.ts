@@ -78,14 +78,14 @@ test('pamRatios() takes max and geomean of the per-combination FLOP ratios of se
   assert.deepEqual(row!.drop, { noMerge: 0.5, mtz: 2, pam: 0.8 })
 })
 
-test('tradeoffRows() gives one point per arm and α: all-task FLOPs and mean accuracy', () => {
+test('tradeoffRows() gives one point per arm and α: FLOPs, worst single task, accuracy', () => {
   const rows = tradeoffRows(records)
   assert.deepEqual(
-    rows.map((r) => [r['arm'], r['flops'], r['acc']]),
+    rows.map((r) => [r['arm'], r['flops'], r['single_flops'], r['acc'], r['acc_drop']]),
     [
-      ['no-merge', 20, 90],
-      ['mtz', 30, 90],
-      ['PAM α=0.05', 16, 85],
+      ['no-merge', 20, 10, 90, 0.5],
+      ['mtz', 30, 30, 90, 2],
+      ['PAM α=0.05', 16, 11, 85, 0.4],
     ],
   )
 })

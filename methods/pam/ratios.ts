@@ -109,14 +109,16 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
 }
 
 /**
- * Rows of the cost/accuracy trade-off figure: per task set, pruner and arm (PAM once per α), the
- * FLOPs of all tasks together and the mean test accuracy over tasks (means over seeds).
+ * Rows of the cost/accuracy trade-off figures: per task set, pruner and arm (PAM once per α), the
+ * FLOPs of all tasks together and of the costliest single task, and the largest test-accuracy
+ * drop of any task (means over seeds).
  */
 export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): FigureRow[] {
   const rows: FigureRow[] = []
   for (const [key, m] of cellsOf(records, suite)) {
     const { d, s, pruner, alpha } = JSON.parse(key) as CellKey
     const all = m.get(allOf([...m.keys()]))
+    const singles = [...m].filter(([c]) => !c.includes('+')).map(([, c]) => mean(c.flops))
     if (!all) continue
     const rank = s === 'no-merge' ? -2 : s === 'mtz' ? -1 : alpha
     rows.push({
@@ -124,7 +126,9 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
       arm: s === 'pam' ? `PAM α=${alpha}` : s,
       rank,
       flops: mean(all.flops),
+      single_flops: Math.max(...singles),
       acc: mean(all.acc),
+      acc_drop: mean(all.drop),
     })
   }
   return rows.sort((a, b) => Number(a['rank']) - Number(b['rank']))
@@ -146,20 +150,25 @@ export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
 export const pamSummary: SuiteSummary = {
   suite: 'pam',
   render: (records) => pamRatiosMarkdown(pamRatios(records)),
-  figures: (records) => [
-    {
+  figures(records) {
+    const rows = tradeoffRows(records)
+    const figure = (name: string, x: string, what: string) => ({
       figure: {
-        name: 'alpha-tradeoff',
-        title: 'all tasks together: FLOPs vs mean test accuracy (PAM per α)',
-        x: 'flops',
-        y: 'acc',
+        name,
+        title: `${what}: FLOPs vs worst accuracy drop (PAM per α)`,
+        x,
+        y: 'acc_drop',
         color: 'arm',
         facet: 'panel',
-        mark: 'point',
-        xTitle: 'FLOPs per example, all tasks',
-        yTitle: 'mean test accuracy (%)',
+        mark: 'point' as const,
+        xTitle: `FLOPs, ${what}`,
+        yTitle: 'worst task drop (pt)',
       },
-      rows: tradeoffRows(records),
-    },
-  ],
+      rows,
+    })
+    return [
+      figure('alpha-tradeoff', 'flops', 'all tasks together'),
+      figure('alpha-tradeoff-single', 'single_flops', 'costliest single task'),
+    ]
+  },
 }
