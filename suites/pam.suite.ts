@@ -6,12 +6,18 @@ const FIVE = Array.from({ length: 31 }, (_, k) =>
   [...'ABCDE'].filter((_, t) => (k + 1) & (1 << t)).join('+'),
 )
 const arms = ['no-merge', 'mtz', 'pam'] as const
+const PRUNERS = ['taylor', 'l1-gate']
+/** PAM's threshold α (nats), around the official fc default 0.05. */
+const ALPHAS = [0.01, 0.02, 0.05, 0.1, 0.2]
 
-/** Pruning-Aware Merging vs no merging and MTZ over every task combination (MLP on MNIST tasks). */
+/**
+ * Pruning-Aware Merging vs no merging and MTZ over every task combination (MLP on MNIST tasks),
+ * with two pruners shared by all arms (Taylor importance, L1 neuron gates) and a sweep of PAM's α.
+ */
 export default defineSuite({
   name: 'pam',
   description:
-    'PAM vs no merging vs MTZ: FLOPs, latency and accuracy of every task combination after Taylor pruning',
+    'PAM vs no merging vs MTZ: FLOPs, latency and accuracy of every task combination after Taylor or L1-gate pruning',
   datasets: [
     {
       name: 'mnist-tasks',
@@ -20,9 +26,9 @@ export default defineSuite({
     },
   ],
   subjects: [
-    { name: 'no-merge', grid: { combo: FIVE } },
-    { name: 'mtz', grid: { combo: FIVE } },
-    { name: 'pam', grid: { combo: FIVE } },
+    { name: 'no-merge', grid: { combo: FIVE, pruner: PRUNERS } },
+    { name: 'mtz', grid: { combo: FIVE, pruner: PRUNERS } },
+    { name: 'pam', grid: { combo: FIVE, pruner: PRUNERS } },
   ],
   baseline: 'no-merge',
   seeds: 3,
@@ -48,10 +54,11 @@ export default defineSuite({
               mergeFineTune: 10,
               latencyMs: 5,
               latencyBatch: 8,
+              gateSteps: 5,
               ...(a === 'pam' ? { miSamples: 40 } : {}),
               ...(a === 'mtz' ? { hessianSamples: 40, zipFineTune: 5 } : {}),
             },
-            grid: { combo: ['A', 'A+B'] },
+            grid: { combo: ['A', 'A+B'], pruner: PRUNERS },
           },
         ]),
       ),
@@ -74,7 +81,9 @@ export default defineSuite({
               ...(a === 'pam' ? { miSamples: 150 } : {}),
               ...(a === 'mtz' ? { hessianSamples: 200, zipFineTune: 50 } : {}),
             },
-            grid: { combo: TWO },
+            // The L1-gate pruner and the α sweep are in the paper profile (the default's ~2 min
+            // on this machine would not hold them).
+            grid: { combo: TWO, pruner: ['taylor'] },
           },
         ]),
       ),
@@ -82,9 +91,9 @@ export default defineSuite({
     paper: {
       seeds: 3,
       subjects: {
-        'no-merge': { grid: { combo: FIVE } },
-        mtz: { grid: { combo: FIVE } },
-        pam: { grid: { combo: FIVE, alpha: [0.01, 0.02, 0.05, 0.1, 0.2] } },
+        'no-merge': { grid: { combo: FIVE, pruner: PRUNERS } },
+        mtz: { grid: { combo: FIVE, pruner: PRUNERS } },
+        pam: { grid: { combo: FIVE, pruner: PRUNERS, alpha: ALPHAS } },
       },
     },
   },
@@ -92,6 +101,8 @@ export default defineSuite({
     { name: 'combinations', metrics: ['flops', 'acc', 'acc_drop', 'latency_ms', 'params'] },
     { name: 'partitions', metrics: ['shared_frac'] },
   ],
+  // The α sweep's cost/accuracy trade-off figure ('alpha-tradeoff') comes with the suite summary
+  // (methods/pam/ratios.ts): one point per arm, and per α for PAM, of all tasks together.
   figures: [
     {
       name: 'flops-per-combination',
@@ -102,5 +113,13 @@ export default defineSuite({
       mark: 'bar',
     },
     { name: 'alpha-sweep', x: 'alpha', y: 'flops', color: 'combo', facet: 'taskSet', mark: 'line' },
+    {
+      name: 'alpha-sweep-accuracy',
+      x: 'alpha',
+      y: 'acc_drop',
+      color: 'combo',
+      facet: 'taskSet',
+      mark: 'line',
+    },
   ],
 })

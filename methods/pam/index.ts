@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import type { MnistTaskSet } from '../../datasets/mnist-tasks.ts'
 import type { SubjectDef } from '../../harness/types.ts'
-import { type ArmDef, ArmParams, runArmTrial } from '../../models/multitask/arm.ts'
+import { type ArmDef, ArmParams, keptLabel, runArmTrial } from '../../models/multitask/arm.ts'
 import { sharedFraction } from '../../models/multitask/net.ts'
 import { pamMerge } from './merge.ts'
 
@@ -32,8 +32,13 @@ const arm: ArmDef<Params> = {
       rng,
     )
     const sharedBefore = sharedFraction(merged.net)
+    const keptBefore = keptLabel(merged.net)
     const { rounds } = fineTuneAndPrune(merged.net)
-    return { net: merged.net, rounds, facts: { sharedBeforePrune: sharedBefore } }
+    return {
+      net: merged.net,
+      rounds,
+      facts: { sharedBeforePrune: sharedBefore, keptBeforePrune: keptBefore },
+    }
   },
 }
 

@@ -1,13 +1,15 @@
 /**
- * The PAM study's cross-arm summary, a pure function of the `pam` suite's records: per task set
- * (and PAM α), the FLOP ratios no-merge/PAM and MTZ/PAM per combination (means over seeds), their
- * max and geomean over combinations, and the pass criteria of the brief.
+ * The PAM study's cross-arm summary, a pure function of the `pam` suite's records: per task set,
+ * pruner and PAM α, the FLOP ratios no-merge/PAM and MTZ/PAM per combination (means over seeds),
+ * their max and geomean over combinations, and the pass criteria of the brief; and the α sweep's
+ * cost/accuracy trade-off figure (PAM at every α next to no merging and MTZ).
  */
 import { canonicalJson } from '../../harness/hash.ts'
+import type { FigureRow } from '../../harness/report/figure.ts'
 import type { SuiteSummary } from '../../harness/report/write.ts'
 import type { TrialRecord } from '../../harness/store/record.ts'
 
-type Cell = { flops: number[]; drop: number[]; shared: number[] }
+type Cell = { flops: number[]; drop: number[]; acc: number[]; shared: number[] }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 const geomean = (xs: readonly number[]) => Math.exp(mean(xs.map(Math.log)))
@@ -15,6 +17,7 @@ const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–')
 
 export interface RatioRow {
   taskSet: string
+  pruner: string
   alpha: number
   combos: number
   maxNoMerge: number
@@ -30,31 +33,46 @@ export interface RatioRow {
   drop: { noMerge: number; mtz: number; pam: number }
 }
 
-/** Summary rows from records (ok records of suite `suite` only). */
-export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): RatioRow[] {
+interface CellKey {
+  d: Record<string, unknown>
+  s: string
+  pruner: string
+  alpha: number
+}
+
+/** Per (dataset point, arm, pruner, α): per combination, the values over seeds. */
+function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Map<string, Cell>> {
   const cells = new Map<string, Map<string, Cell>>()
   for (const r of records) {
     if (r.suite !== suite || r.status !== 'ok') continue
     const combo = String(r.subject.params['combo'])
     const alpha = r.subject.id === 'pam' ? Number(r.subject.params['alpha'] ?? 0.05) : -1
-    const key = canonicalJson({ d: r.dataset.params, s: r.subject.id, alpha })
+    const pruner = String(r.subject.params['pruner'] ?? 'taylor')
+    const key = canonicalJson({ d: r.dataset.params, s: r.subject.id, pruner, alpha })
     let m = cells.get(key)
     if (!m) cells.set(key, (m = new Map()))
     let c = m.get(combo)
-    if (!c) m.set(combo, (c = { flops: [], drop: [], shared: [] }))
+    if (!c) m.set(combo, (c = { flops: [], drop: [], acc: [], shared: [] }))
     c.flops.push(r.metrics['flops']?.value ?? Number.NaN)
     c.drop.push(r.metrics['acc_drop']?.value ?? Number.NaN)
+    c.acc.push(r.metrics['acc']?.value ?? Number.NaN)
     c.shared.push(r.metrics['shared_frac']?.value ?? Number.NaN)
   }
+  return cells
+}
+
+/** The combination with the most tasks. */
+const allOf = (combos: readonly string[]) =>
+  combos.reduce((a, c) => (c.split('+').length > a.split('+').length ? c : a), combos[0] ?? '')
+
+/** Summary rows from records (ok records of suite `suite` only). */
+export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): RatioRow[] {
+  const cells = cellsOf(records, suite)
   const rows: RatioRow[] = []
   for (const [key, pamCells] of cells) {
-    const { d, s, alpha } = JSON.parse(key) as {
-      d: Record<string, unknown>
-      s: string
-      alpha: number
-    }
+    const { d, s, pruner, alpha } = JSON.parse(key) as CellKey
     if (s !== 'pam') continue
-    const other = (id: string) => cells.get(canonicalJson({ d, s: id, alpha: -1 }))
+    const other = (id: string) => cells.get(canonicalJson({ d, s: id, pruner, alpha: -1 }))
     const nm = other('no-merge')
     const mz = other('mtz')
     const combos = [...pamCells.keys()]
@@ -65,11 +83,12 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
     const rNm = combos.map((c) => ratio(nm, c)).filter(Number.isFinite)
     const rMz = combos.map((c) => ratio(mz, c)).filter(Number.isFinite)
     const singles = combos.filter((c) => !c.includes('+'))
-    const all = combos.reduce((a, c) => (c.length > a.length ? c : a), '')
+    const all = allOf(combos)
     const maxDrop = (m: Map<string, Cell> | undefined) =>
       m ? Math.max(...[...m.values()].flatMap((c) => c.drop)) : Number.NaN
     rows.push({
       taskSet: String(d['taskSet']),
+      pruner,
       alpha,
       combos: combos.length,
       maxNoMerge: Math.max(...rNm),
@@ -83,17 +102,46 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
       drop: { noMerge: maxDrop(nm), mtz: maxDrop(mz), pam: maxDrop(pamCells) },
     })
   }
-  return rows.sort((a, b) => a.taskSet.localeCompare(b.taskSet) || a.alpha - b.alpha)
+  return rows.sort(
+    (a, b) =>
+      a.taskSet.localeCompare(b.taskSet) || a.pruner.localeCompare(b.pruner) || a.alpha - b.alpha,
+  )
+}
+
+/**
+ * Rows of the cost/accuracy trade-off figures: per task set, pruner and arm (PAM once per α), the
+ * FLOPs of all tasks together and of the costliest single task, and the largest test-accuracy
+ * drop of any task (means over seeds).
+ */
+export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): FigureRow[] {
+  const rows: FigureRow[] = []
+  for (const [key, m] of cellsOf(records, suite)) {
+    const { d, s, pruner, alpha } = JSON.parse(key) as CellKey
+    const all = m.get(allOf([...m.keys()]))
+    const singles = [...m].filter(([c]) => !c.includes('+')).map(([, c]) => mean(c.flops))
+    if (!all) continue
+    const rank = s === 'no-merge' ? -2 : s === 'mtz' ? -1 : alpha
+    rows.push({
+      panel: `${String(d['taskSet'])} · ${pruner}`,
+      arm: s === 'pam' ? `PAM α=${alpha}` : s,
+      rank,
+      flops: mean(all.flops),
+      single_flops: Math.max(...singles),
+      acc: mean(all.acc),
+      acc_drop: mean(all.drop),
+    })
+  }
+  return rows.sort((a, b) => Number(a['rank']) - Number(b['rank']))
 }
 
 /** The summary as Markdown, with the brief's criteria next to each number. */
 export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
   const head =
-    '| taskSet | α | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
-  const lines = [head, `|${' --- |'.repeat(2)}${' ---: |'.repeat(10)}`]
+    '| taskSet | pruner | α | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
+  const lines = [head, `|${' --- |'.repeat(3)}${' ---: |'.repeat(10)}`]
   for (const r of rows)
     lines.push(
-      `| ${r.taskSet} | ${r.alpha} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
+      `| ${r.taskSet} | ${r.pruner} | ${r.alpha} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
     )
   return `${lines.join('\n')}\n\nPaper (LFW, 5 tasks): max no-merge/PAM 4.87, max MTZ/PAM 2.01.\n`
 }
@@ -102,4 +150,25 @@ export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
 export const pamSummary: SuiteSummary = {
   suite: 'pam',
   render: (records) => pamRatiosMarkdown(pamRatios(records)),
+  figures(records) {
+    const rows = tradeoffRows(records)
+    const figure = (name: string, x: string, what: string) => ({
+      figure: {
+        name,
+        title: `${what}: FLOPs vs worst accuracy drop (PAM per α)`,
+        x,
+        y: 'acc_drop',
+        color: 'arm',
+        facet: 'panel',
+        mark: 'point' as const,
+        xTitle: `FLOPs, ${what}`,
+        yTitle: 'worst task drop (pt)',
+      },
+      rows,
+    })
+    return [
+      figure('alpha-tradeoff', 'flops', 'all tasks together'),
+      figure('alpha-tradeoff-single', 'single_flops', 'costliest single task'),
+    ]
+  },
 }

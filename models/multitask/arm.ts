@@ -10,8 +10,10 @@ import { measureLatency } from '../../harness/measure/latency.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { median } from '../../harness/stats/describe.ts'
 import { type Metrics, metric, type TrialContext, TrialSkipped } from '../../harness/types.ts'
-import { type PruneResult, pruneTaylor, TaylorPruneParams } from '../pruning/taylor.ts'
-import { combinationFlops, parseCombo } from './cost.ts'
+import type { PruneResult } from '../pruning/iterative.ts'
+import { GatePruneParams, pruneL1Gate } from '../pruning/l1-gate.ts'
+import { pruneTaylor } from '../pruning/taylor.ts'
+import { combinationFlops, comboLabel, parseCombo } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
 import { denseArch, type MultiNet, partitionCounts, sharedFraction } from './net.ts'
 import { type PretrainedNets, PretrainParams, pretrainedNets } from './pretrain.ts'
@@ -22,8 +24,12 @@ import { evaluateTasks, labelledRows, Trainer } from './train.ts'
 export const ArmParams = z.strictObject({
   /** Task combination measured by this trial, letters joined by "+" ("A", "A+C"). @default 'A' */
   combo: z.string().default('A'),
-  /** Pruner shared by all arms. @default 'taylor' */
-  pruner: z.enum(['taylor']).default('taylor'),
+  /** Pruner shared by all arms: Taylor importance, or L1-trained neuron gates. @default 'taylor' */
+  pruner: z.enum(['taylor', 'l1-gate']).default('taylor'),
+  /** L1 penalty on the gates (pruner 'l1-gate'). @default 0.002 */
+  gateL1: z.number().nonnegative().default(0.002),
+  /** Sparsity-training steps before pruning (pruner 'l1-gate'). @default 200 */
+  gateSteps: z.number().int().nonnegative().default(200),
   /** Hidden widths of each single-task MLP. @default [48, 24] */
   hidden: z.array(z.number().int().positive()).min(1).default([48, 24]),
   /** Pre-training epochs of each single-task net. @default 4 */
@@ -34,7 +40,10 @@ export const ArmParams = z.strictObject({
   pruneStep: z.number().positive().max(1).default(0.1),
   /** Fine-tuning SGD steps after each pruning round. @default 60 */
   pruneFineTune: z.number().int().nonnegative().default(60),
-  /** @default 40 */
+  /**
+   * Pruning rounds per single-task net; a merged net of n tasks gets n times as many (no merging
+   * prunes n nets), so every arm makes as many pruning decisions. @default 40
+   */
   maxRounds: z.number().int().positive().default(40),
   /** Joint fine-tuning steps of a merged net before pruning. @default 200 */
   mergeFineTune: z.number().int().nonnegative().default(200),
@@ -52,7 +61,7 @@ export interface BuiltArm {
   refTestAcc: number[]
   rounds: number
   /** Arm-specific facts (for annotations). */
-  facts: Record<string, number>
+  facts: Record<string, number | string>
 }
 
 export interface ArmTools {
@@ -77,15 +86,17 @@ export interface ArmDef<P> {
   build(
     tools: ArmTools,
     params: P,
-  ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number> }>
+  ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number | string> }>
 }
 
-function pruneParams(p: ArmParams): z.output<typeof TaylorPruneParams> {
-  return TaylorPruneParams.parse({
+function pruneParams(p: ArmParams, tasks: number): GatePruneParams {
+  return GatePruneParams.parse({
     budget: p.budget,
     step: p.pruneStep,
     fineTuneSteps: p.pruneFineTune,
-    maxRounds: p.maxRounds,
+    maxRounds: p.maxRounds * tasks,
+    gateL1: p.gateL1,
+    gateSteps: p.gateSteps,
   })
 }
 
@@ -99,7 +110,7 @@ export async function builtArm<P extends ArmParams>(
   const { combo: _c, latencyMs: _l, latencyBatch: _b, ...common } = params
   const key = {
     artifact: 'multitask-arm',
-    v: 1,
+    v: 2,
     arm: arm.name,
     common,
     own: arm.key(params),
@@ -114,29 +125,45 @@ export async function builtArm<P extends ArmParams>(
       PretrainParams.parse({ hidden: params.hidden, epochs: params.epochs }),
     )
     const rng = new Rng(ctx.sharedSeed).fork(`arm:${arm.name}`)
-    const pp = pruneParams(params)
-    const report = (round: number, alive: number) =>
-      ctx.progress.update(round, pp.maxRounds, `${arm.name} prune: ${alive} alive`)
+    const prune = (
+      net: MultiNet,
+      reference: readonly number[],
+      split: Pick<TaskData, 'train' | 'val'>,
+    ) => {
+      const pp = pruneParams(params, net.numTasks)
+      const run = params.pruner === 'l1-gate' ? pruneL1Gate : pruneTaylor
+      const onRound = (round: number, alive: number) =>
+        ctx.progress.update(round, pp.maxRounds, `${arm.name} prune: ${alive} alive`)
+      return run(net, split, reference, pp, rng, { onRound })
+    }
     const tools: ArmTools = {
       data,
       pre,
       rng,
       params,
-      prune: (net, reference, split = data) => pruneTaylor(net, split, reference, pp, rng, report),
+      prune: (net, reference, split = data) => prune(net, reference, split),
       fineTuneAndPrune(net) {
         const pool = labelledRows(data.train)
-        new Trainer(net, { lr: pp.lr, momentum: 0.9, batch: pp.batch }).run(
+        const { lr, batch } = pruneParams(params, net.numTasks)
+        new Trainer(net, { lr, momentum: 0.9, batch }).run(
           data.train,
           pool,
           params.mergeFineTune,
           rng,
         )
-        return pruneTaylor(net, data, pre.valAcc, pp, rng, report)
+        return prune(net, pre.valAcc, data)
       },
     }
     const { net, rounds, facts = {} } = await arm.build(tools, params)
     return { net, testAcc: evaluateTasks(net, data.test), refTestAcc: pre.testAcc, rounds, facts }
   })
+}
+
+/** Alive neurons per layer and partition, e.g. "s12 A3 B4 | s6 A2 B1" (s = shared). */
+export function keptLabel(net: MultiNet): string {
+  return partitionCounts(net)
+    .map((p) => [`s${p.shared}`, ...p.tasks.map((n, t) => `${comboLabel([t])}${n}`)].join(' '))
+    .join(' | ')
 }
 
 /** Runs one trial of an arm: builds (or reuses) its pruned net and measures the trial's combination. */
@@ -173,6 +200,7 @@ export async function runArmTrial<P extends ArmParams>(
   ctx.annotate('backend', 'plain-ts')
   ctx.annotate('pruneRounds', built.rounds)
   for (const [k, v] of Object.entries(built.facts)) ctx.annotate(k, v)
+  ctx.annotate('kept', keptLabel(net))
   return {
     flops: metric(flops, 'FLOPs', 'lower'),
     latency_ms: metric(median(samples), 'ms', 'lower', samples),

@@ -27,6 +27,8 @@ export interface DenseLayer {
 export interface HiddenLayer extends DenseLayer {
   /** Partition of each output neuron: SHARED, a task index, or DELETED. */
   part: Int32Array
+  /** Optional scaling factor of each output after the ReLU (gated pruning; folded away after). */
+  gate?: Float32Array
 }
 
 export interface MultiNet {
@@ -115,7 +117,11 @@ export function cloneNet(net: MultiNet): MultiNet {
   })
   return {
     ...net,
-    hidden: net.hidden.map((l) => ({ ...copy(l), part: l.part.slice() })),
+    hidden: net.hidden.map((l) => ({
+      ...copy(l),
+      part: l.part.slice(),
+      ...(l.gate ? { gate: l.gate.slice() } : {}),
+    })),
     heads: net.heads.map(copy),
   }
 }

@@ -24,6 +24,8 @@ export interface SgdOptions {
   momentum: number
   /** @default 32 */
   batch: number
+  /** L1 penalty on the output gates of gated layers (proximal step). @default 0 */
+  gateL1?: number
 }
 
 /** Rows labelled by at least one task of the split. */
@@ -47,18 +49,28 @@ function matmulForward(layer: DenseLayer, x: Float32Array, rows: number, out: Fl
   }
 }
 
-/** Forward pass of `rows` gathered inputs: hidden activations and tanh head outputs. */
+/**
+ * Forward pass of `rows` gathered inputs: hidden activations (after the gate, if any), the
+ * ungated ReLU outputs of gated layers, and tanh head outputs.
+ */
 export function forward(
   net: MultiNet,
   x: Float32Array,
   rows: number,
-): { acts: Float32Array[]; outs: Float32Array[] } {
+): { acts: Float32Array[]; ungated: (Float32Array | undefined)[]; outs: Float32Array[] } {
   const acts: Float32Array[] = []
+  const ungated: (Float32Array | undefined)[] = []
   let input = x
   for (const layer of net.hidden) {
-    const a = new Float32Array(rows * layer.outSize)
+    let a = new Float32Array(rows * layer.outSize)
     matmulForward(layer, input, rows, a)
     for (let k = 0; k < a.length; k++) if (a[k]! < 0) a[k] = 0
+    const gate = layer.gate
+    if (gate) {
+      ungated.push(a)
+      a = a.slice()
+      for (let k = 0; k < a.length; k++) a[k]! *= gate[k % layer.outSize]!
+    } else ungated.push(undefined)
     acts.push(a)
     input = a
   }
@@ -68,7 +80,7 @@ export function forward(
     for (let k = 0; k < o.length; k++) o[k] = Math.tanh(o[k]!)
     return o
   })
-  return { acts, outs }
+  return { acts, ungated, outs }
 }
 
 /** The inputs of `rows`, packed [rows × inputSize]. */
@@ -83,6 +95,7 @@ export function gather(split: TaskSplit, rows: readonly number[], inputSize: num
 /** SGD-with-momentum trainer of one net; also accumulates Taylor statistics per hidden neuron. */
 export class Trainer {
   private readonly velocity: { w: Float32Array; b: Float32Array }[]
+  private readonly gateVelocity: Float32Array[]
   /** Σ over batches of (Σ_batch a·∂L/∂a)² per hidden neuron, and the number of batches. */
   readonly taylor: Float64Array[]
   taylorBatches = 0
@@ -96,6 +109,7 @@ export class Trainer {
       b: new Float32Array(l.b.length),
     }))
     this.taylor = net.hidden.map((l) => new Float64Array(l.outSize))
+    this.gateVelocity = net.hidden.map((l) => new Float32Array(l.gate ? l.outSize : 0))
   }
 
   /** Forward + backward on `rows`; updates the weights unless `update` is false. Returns the loss. */
@@ -103,7 +117,8 @@ export class Trainer {
     const net = this.net
     const B = rows.length
     const x = gather(split, rows, net.inputSize)
-    const { acts, outs } = forward(net, x, B)
+    const { acts, ungated, outs } = forward(net, x, B)
+    const gateGrads: (Float64Array | undefined)[] = []
     const last = acts.at(-1) ?? x
     const lastSize = net.hidden.at(-1)?.outSize ?? net.inputSize
     let dA: Float32Array = new Float32Array(B * lastSize)
@@ -131,10 +146,23 @@ export class Trainer {
       const a = acts[l]!
       const taylor = this.taylor[l]!
       const g = new Float64Array(layer.outSize)
-      for (let k = 0; k < a.length; k++) {
-        g[k % layer.outSize]! += a[k]! * dA[k]!
-        if (a[k]! <= 0) dA[k] = 0
-      }
+      const u = ungated[l]
+      const gate = layer.gate
+      if (u && gate) {
+        // a = γ·u: ∂L/∂γ = Σ u·∂L/∂a, ∂L/∂u = γ·∂L/∂a.
+        const gg = new Float64Array(layer.outSize)
+        for (let k = 0; k < a.length; k++) {
+          const j = k % layer.outSize
+          g[j]! += a[k]! * dA[k]!
+          gg[j]! += u[k]! * dA[k]!
+          dA[k] = u[k]! > 0 ? dA[k]! * gate[j]! : 0
+        }
+        gateGrads[l] = gg
+      } else
+        for (let k = 0; k < a.length; k++) {
+          g[k % layer.outSize]! += a[k]! * dA[k]!
+          if (a[k]! <= 0) dA[k] = 0
+        }
       for (let j = 0; j < layer.outSize; j++) taylor[j]! += g[j]! * g[j]!
       const input = l === 0 ? x : acts[l - 1]!
       const dIn = l === 0 ? undefined : new Float32Array(B * layer.inSize)
@@ -147,6 +175,10 @@ export class Trainer {
       const allGrads = [...grads, ...headGrads]
       all.forEach((layer, k) => {
         this.apply(layer, allGrads[k]!, this.velocity[k]!)
+      })
+      net.hidden.forEach((layer, l) => {
+        const gg = gateGrads[l]
+        if (layer.gate && gg) this.applyGate(layer.gate, gg, this.gateVelocity[l]!)
       })
     }
     return loss
@@ -195,6 +227,17 @@ export class Trainer {
     for (let k = 0; k < layer.b.length; k++) {
       v.b[k] = momentum * v.b[k]! + g.b[k]!
       layer.b[k]! -= lr * v.b[k]!
+    }
+  }
+
+  /** SGD with momentum on the gates, then the L1 proximal step (soft threshold by lr·gateL1). */
+  private applyGate(gate: Float32Array, g: Float64Array, v: Float32Array): void {
+    const { lr, momentum, gateL1 = 0 } = this.options
+    const shrink = lr * gateL1
+    for (let j = 0; j < gate.length; j++) {
+      v[j] = momentum * v[j]! + g[j]!
+      const x = gate[j]! - lr * v[j]!
+      gate[j] = Math.sign(x) * Math.max(0, Math.abs(x) - shrink)
     }
   }
 

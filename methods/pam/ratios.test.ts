@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { TrialRecord } from '../../harness/store/record.ts'
+import { pamRatios, tradeoffRows } from './ratios.ts'
+
+function record(
+  subject: string,
+  combo: string,
+  flops: number,
+  extra: { alpha?: number; rep?: number; drop?: number; acc?: number } = {},
+): TrialRecord {
+  const m = (value: number) => ({ value, unit: '', better: 'lower' as const })
+  return {
+    schema: 1,
+    key: `${subject}${combo}${extra.alpha}${extra.rep}`,
+    configKey: '',
+    suite: 'pam',
+    profile: 'smoke',
+    subject: {
+      id: subject,
+      name: subject,
+      kind: subject === 'pam' ? 'method' : 'baseline',
+      params: {
+        combo,
+        pruner: 'taylor',
+        ...(extra.alpha === undefined ? {} : { alpha: extra.alpha }),
+      },
+    },
+    dataset: {
+      id: 'mnist-tasks',
+      name: 'mnist-tasks',
+      version: '1',
+      params: { taskSet: 'halves' },
+    },
+    repetition: extra.rep ?? 0,
+    rootSeed: 0,
+    seed: 0,
+    status: 'ok',
+    metrics: {
+      flops: m(flops),
+      acc_drop: m(extra.drop ?? 0),
+      acc: m(extra.acc ?? 90),
+      shared_frac: m(subject === 'pam' ? 0.5 : 0),
+    },
+    annotations: {},
+    codeVersion: '',
+    envHash: '',
+    startedAt: '',
+    durationMs: 0,
+  }
+}
+
+// no-merge: A 10, B 10, A+B 20; MTZ: 30 each; PAM (2 seeds, means): A 11, B 9, A+B 16.
+const records = [
+  record('no-merge', 'A', 10),
+  record('no-merge', 'B', 10),
+  record('no-merge', 'A+B', 20, { drop: 0.5 }),
+  record('mtz', 'A', 30),
+  record('mtz', 'B', 30),
+  record('mtz', 'A+B', 30, { drop: 2 }),
+  ...[0, 1].flatMap((rep) => [
+    record('pam', 'A', 10 + 2 * rep, { alpha: 0.05, rep }),
+    record('pam', 'B', 9, { alpha: 0.05, rep }),
+    record('pam', 'A+B', 16, { alpha: 0.05, rep, drop: 0.8 * rep, acc: 80 + 10 * rep }),
+  ]),
+]
+
+test('pamRatios() takes max and geomean of the per-combination FLOP ratios of seed means', () => {
+  const [row, ...rest] = pamRatios(records)
+  assert.equal(rest.length, 0)
+  assert.equal(row!.combos, 3)
+  assert.ok(Math.abs(row!.maxNoMerge - 20 / 16) < 1e-12)
+  assert.ok(Math.abs(row!.geoNoMerge - Math.cbrt((10 / 11) * (10 / 9) * (20 / 16))) < 1e-12)
+  assert.ok(Math.abs(row!.maxMtz - 30 / 9) < 1e-12)
+  assert.ok(Math.abs(row!.singleVsNoMerge - 11 / 10) < 1e-12)
+  assert.ok(Math.abs(row!.singleVsMtz - 11 / 30) < 1e-12)
+  assert.ok(Math.abs(row!.allVsNoMerge - 16 / 20) < 1e-12)
+  assert.deepEqual(row!.drop, { noMerge: 0.5, mtz: 2, pam: 0.8 })
+})
+
+test('tradeoffRows() gives one point per arm and α: FLOPs, worst single task, accuracy', () => {
+  const rows = tradeoffRows(records)
+  assert.deepEqual(
+    rows.map((r) => [r['arm'], r['flops'], r['single_flops'], r['acc'], r['acc_drop']]),
+    [
+      ['no-merge', 20, 10, 90, 0.5],
+      ['mtz', 30, 30, 90, 2],
+      ['PAM α=0.05', 16, 11, 85, 0.4],
+    ],
+  )
+})
