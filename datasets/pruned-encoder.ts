@@ -13,26 +13,10 @@ import { z } from 'zod'
 import { initTfjs } from '../harness/backends/tfjs.ts'
 import type { DatasetDef } from '../harness/types.ts'
 import { encoder } from '../models/encoder.ts'
+import type { EncoderBlockWeights, EncoderLinear } from '../models/sparse/encoder-onnx.ts'
 import { applyMask, pruneMagnitude } from '../models/sparse/prune.ts'
 
-/** A linear layer y = W·x + b with W out x in (row-major, zeros stored). */
-export interface EncoderLinear {
-  w: Float32Array
-  bias: Float32Array
-  out: number
-  in: number
-}
-
-export interface EncoderBlockWeights {
-  q: EncoderLinear
-  k: EncoderLinear
-  v: EncoderLinear
-  o: EncoderLinear
-  ffn1: EncoderLinear
-  ffn2: EncoderLinear
-  norm1: { gamma: Float32Array; beta: Float32Array }
-  norm2: { gamma: Float32Array; beta: Float32Array }
-}
+export type { EncoderBlockWeights, EncoderLinear }
 
 export interface PrunedEncoder {
   dModel: number

@@ -16,21 +16,22 @@ import {
 const { onnx } = onnxProto
 const A = onnx.AttributeProto.AttributeType
 
-export interface EncoderGraphLinear {
-  /** out x in, row-major. */
+/** A linear layer y = W·x + b, shared by the pruned encoder's data, engines and graph. */
+export interface EncoderLinear {
+  /** out x in, row-major (zeros stored). */
   w: Float32Array
   bias: Float32Array
   out: number
   in: number
 }
 
-export interface EncoderGraphBlock {
-  q: EncoderGraphLinear
-  k: EncoderGraphLinear
-  v: EncoderGraphLinear
-  o: EncoderGraphLinear
-  ffn1: EncoderGraphLinear
-  ffn2: EncoderGraphLinear
+export interface EncoderBlockWeights {
+  q: EncoderLinear
+  k: EncoderLinear
+  v: EncoderLinear
+  o: EncoderLinear
+  ffn1: EncoderLinear
+  ffn2: EncoderLinear
   norm1: { gamma: Float32Array; beta: Float32Array }
   norm2: { gamma: Float32Array; beta: Float32Array }
 }
@@ -40,10 +41,10 @@ export interface EncoderGraphSpec {
   heads: number
   seqLength: number
   eps: number
-  blocks: readonly EncoderGraphBlock[]
+  blocks: readonly EncoderBlockWeights[]
 }
 
-function kernelOf(l: EncoderGraphLinear): Float32Array {
+function kernelOf(l: EncoderLinear): Float32Array {
   const t = new Float32Array(l.w.length)
   for (let o = 0; o < l.out; o++)
     for (let i = 0; i < l.in; i++) t[i * l.out + o] = l.w[o * l.in + i] as number
@@ -75,7 +76,7 @@ export function encoderBlocksModel(spec: EncoderGraphSpec): Uint8Array {
   let h = 'h'
   spec.blocks.forEach((b, i) => {
     const p = `b${i + 1}`
-    const linear = (name: string, l: EncoderGraphLinear, x: string) => {
+    const linear = (name: string, l: EncoderLinear, x: string) => {
       inits.push(onnxTensor(`${p}_${name}_w`, [l.in, l.out], kernelOf(l)))
       inits.push(onnxTensor(`${p}_${name}_b`, [l.out], l.bias))
       const mm = node('MatMul', [x, `${p}_${name}_w`], `${p}_${name}_mm`)
