@@ -13,7 +13,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { dense, type ParamStore } from './param-store.ts'
-import { unfold } from './word-char-embedding.ts'
 
 export const ENCODERS = ['lstm', 'gru', 'conv'] as const
 export type EncoderKind = (typeof ENCODERS)[number]
@@ -42,7 +41,8 @@ export class SequenceEncoder {
   private readonly w: tf.Variable
   private readonly b: tf.Variable
   private readonly u: tf.Variable | undefined
-  private readonly convs: { k: tf.Variable; b: tf.Variable }[] = []
+  private readonly convs: { a: tf.Variable; g: tf.Variable; ab: tf.Variable; gb: tf.Variable }[] =
+    []
 
   /** `layers`: GLU blocks of the conv encoder. @default 2 */
   constructor(
@@ -61,8 +61,10 @@ export class SequenceEncoder {
       this.b = store.constant(`${name}.projBias`, [2 * hidden])
       for (let l = 0; l < layers; l++)
         this.convs.push({
-          k: store.matrix(`${name}.conv${l}`, [5 * 2 * hidden, 4 * hidden]),
-          b: store.constant(`${name}.conv${l}Bias`, [4 * hidden]),
+          a: store.matrix(`${name}.conv${l}`, [5, 2 * hidden, 2 * hidden]),
+          g: store.matrix(`${name}.gate${l}`, [5, 2 * hidden, 2 * hidden]),
+          ab: store.constant(`${name}.conv${l}Bias`, [2 * hidden]),
+          gb: store.constant(`${name}.gate${l}Bias`, [2 * hidden]),
         })
       return
     }
@@ -84,9 +86,10 @@ export class SequenceEncoder {
     if (this.kind === 'conv') {
       let h = tf.mul(dense(x, this.w, this.b), m)
       for (const c of this.convs) {
-        const y = dense(unfold(h as tf.Tensor3D, 5), c.k, c.b)
-        const [a, gate] = tf.split(y, 2, 2) as [tf.Tensor, tf.Tensor]
-        h = tf.add(h, tf.mul(tf.mul(a, tf.sigmoid(gate)), m))
+        // Value and gate as two width-5 convolutions (cheaper on wasm than one conv and a split).
+        const conv = (k: tf.Variable, bias: tf.Variable) =>
+          tf.add(tf.conv1d(h as tf.Tensor3D, k as tf.Tensor3D, 1, 'same'), bias)
+        h = tf.add(h, tf.mul(tf.mul(conv(c.a, c.ab), tf.sigmoid(conv(c.g, c.gb))), m))
       }
       return h as tf.Tensor3D
     }
