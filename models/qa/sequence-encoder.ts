@@ -12,6 +12,7 @@
  * reversal, so the readers use this file.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { lstmRecurrence } from './fused-lstm.ts'
 import { dense, type ParamStore } from './param-store.ts'
 
 export const ENCODERS = ['lstm', 'gru', 'conv'] as const
@@ -69,12 +70,11 @@ export class SequenceEncoder {
       return
     }
     const g = kind === 'lstm' ? 4 : 3
+    // Columns are gate-major, direction-minor: gate k of direction d is block 2k + d (h wide).
     this.w = store.matrix(`${name}.wx`, [inDim, 2 * g * hidden])
-    const bias = new Array(2 * g * hidden).fill(0)
-    // LSTM forget gates start open (bias 1), the usual remedy for early vanishing gradients.
-    if (kind === 'lstm')
-      for (let d = 0; d < 2; d++)
-        for (let i = 0; i < hidden; i++) bias[d * g * hidden + hidden + i] = 1
+    const bias = new Float32Array(2 * g * hidden)
+    // LSTM forget gates (gate 1) start open (bias 1), the usual remedy for early vanishing gradients.
+    if (kind === 'lstm') bias.fill(1, 2 * hidden, 4 * hidden)
     this.b = store.constant(`${name}.bx`, [2 * g * hidden])
     this.b.assign(tf.tensor1d(bias))
     this.u = store.matrix(`${name}.wh`, [2, hidden, g * hidden])
@@ -96,38 +96,63 @@ export class SequenceEncoder {
     return tf.mul(this.recur(x, lengths), m) as tf.Tensor3D
   }
 
+  /** The recurrent weights of both directions as one block-diagonal [2h, 2gh] matrix. */
+  private blockRecurrent(g: number): tf.Tensor2D {
+    const h = this.h
+    const rows = tf.unstack(this.u as tf.Tensor3D).map((ud, d) =>
+      tf.reshape(
+        tf.pad(tf.reshape(ud, [h, g, 1, h]), [
+          [0, 0],
+          [0, 0],
+          [d, 1 - d],
+          [0, 0],
+        ]),
+        [h, 2 * g * h],
+      ),
+    )
+    return tf.concat(rows, 0) as tf.Tensor2D
+  }
+
+  /**
+   * Both directions as one recurrence over a [B, 2h] state (forward half, backward half) with
+   * the block-diagonal recurrent matrix: the LSTM as the fused op of fused-lstm.ts, the GRU
+   * step by step in tfjs ops.
+   */
   private recur(x: tf.Tensor3D, lengths: readonly number[]): tf.Tensor3D {
     const [b, t] = x.shape
     const h = this.h
     const g = this.kind === 'lstm' ? 4 : 3
     const rev = tf.tensor1d(reverseIndices(lengths, t), 'int32')
-    const xp = tf.reshape(dense(x, this.w, this.b), [b, t, 2, g * h])
-    const [fw, bw] = tf.unstack(xp, 2) as [tf.Tensor, tf.Tensor]
-    // [T, 2, B, g*h]: one slice per step holds both directions.
-    const steps = tf.unstack(tf.transpose(tf.stack([fw, reverseRows(bw, rev)]), [2, 0, 1, 3]))
-    const u = this.u as tf.Tensor3D
-    let state = tf.zeros([2, b, h]) as tf.Tensor3D
-    let cell = tf.zeros([2, b, h])
+    const cols = new Float32Array(2 * g * h)
+    for (let k = 0; k < g; k++) cols.fill(1, 2 * k * h, (2 * k + 1) * h)
+    const fw = tf.tensor1d(cols) // 1 on the forward direction's columns
+    const xp = dense(x, this.w, this.b) // [B, T, 2gh]
+    // Forward columns read time in order, backward columns each sequence reversed.
+    const xs = tf.add(tf.mul(xp, fw), tf.mul(reverseRows(xp, rev), tf.sub(1, fw)))
+    const u = this.blockRecurrent(g)
+    // [B, T, 2h], the backward half in reversed time.
+    const all = this.kind === 'lstm' ? lstmRecurrence(xs as tf.Tensor3D, u) : this.gruSteps(xs, u)
+    const fwHalf = tf.concat([tf.ones([h]), tf.zeros([h])])
+    return tf.add(
+      tf.mul(all, fwHalf),
+      tf.mul(reverseRows(all, rev), tf.sub(1, fwHalf)),
+    ) as tf.Tensor3D
+  }
+
+  /** The GRU recurrence step by step in tfjs ops: [B, T, 6h] inputs -> [B, T, 2h]. */
+  private gruSteps(xs: tf.Tensor, u: tf.Tensor2D): tf.Tensor3D {
+    const b = xs.shape[0] as number
+    let state = tf.zeros([b, 2 * this.h]) as tf.Tensor
     const outs: tf.Tensor[] = []
-    for (const xt of steps) {
-      const hu = tf.matMul(state, u)
-      if (this.kind === 'lstm') {
-        const z = tf.add(xt, hu)
-        const [i, f, c, o] = tf.split(z, 4, 2) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]
-        cell = tf.add(tf.mul(tf.sigmoid(f), cell), tf.mul(tf.sigmoid(i), tf.tanh(c)))
-        state = tf.mul(tf.sigmoid(o), tf.tanh(cell)) as tf.Tensor3D
-      } else {
-        const [xz, xr, xn] = tf.split(xt, 3, 2) as [tf.Tensor, tf.Tensor, tf.Tensor]
-        const [hz, hr, hn] = tf.split(hu, 3, 2) as [tf.Tensor, tf.Tensor, tf.Tensor]
-        const z = tf.sigmoid(tf.add(xz, hz))
-        const r = tf.sigmoid(tf.add(xr, hr))
-        const n = tf.tanh(tf.add(xn, tf.mul(r, hn)))
-        state = tf.add(n, tf.mul(z, tf.sub(state, n))) as tf.Tensor3D
-      }
+    for (const xt of tf.unstack(xs, 1)) {
+      const [xz, xr, xn] = tf.split(xt, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor]
+      const [hz, hr, hn] = tf.split(tf.matMul(state, u), 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor]
+      const z = tf.sigmoid(tf.add(xz, hz))
+      const r = tf.sigmoid(tf.add(xr, hr))
+      const n = tf.tanh(tf.add(xn, tf.mul(r, hn)))
+      state = tf.add(n, tf.mul(z, tf.sub(state, n)))
       outs.push(state)
     }
-    const all = tf.transpose(tf.stack(outs), [1, 2, 0, 3]) // [2, B, T, h]
-    const [of, ob] = tf.unstack(all) as [tf.Tensor, tf.Tensor]
-    return tf.concat([of, reverseRows(ob, rev)], 2) as tf.Tensor3D
+    return tf.stack(outs, 1) as tf.Tensor3D
   }
 }
