@@ -119,7 +119,7 @@ export class SequenceEncoder {
    * step by step in tfjs ops.
    */
   private recur(x: tf.Tensor3D, lengths: readonly number[]): tf.Tensor3D {
-    const [b, t] = x.shape
+    const t = x.shape[1]
     const h = this.h
     const g = this.kind === 'lstm' ? 4 : 3
     const rev = tf.tensor1d(reverseIndices(lengths, t), 'int32')
