@@ -127,6 +127,13 @@ export default defineSuite({
       mark: 'bar',
     },
     {
+      name: 'f1-which-north',
+      title: 'Test F1 on "which room is north of" questions (held-out template in test)',
+      x: 'subject',
+      y: 'f1_which_north',
+      mark: 'bar',
+    },
+    {
       name: 'f1-how-many',
       title: 'Test F1 on counting questions',
       x: 'subject',
