@@ -26,7 +26,8 @@ const all = suites.map((s) => s.name)
 
 /**
  * `default` is what `npm run bench` runs: the studies whose default profile fits a few minutes
- * here. `qa` trains readers for ~14 minutes on 2 cores, so it is in `full` only.
+ * here. `qa` trains 30 readers (5 subjects x 2 datasets x 3 seeds), ~27 minutes of one process on
+ * this shared 2-core machine under load, so it is in `full` only.
  */
 export const groups: Readonly<Record<string, readonly string[]>> = {
   default: [

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { z } from 'zod'
 import type { Rng } from '../../harness/run/rng.ts'
 import { dropout } from '../../models/qa/dropout.ts'
+import { maxAlong } from '../../models/qa/max-along.ts'
 import { dense, type ParamStore } from '../../models/qa/param-store.ts'
 import type { QaBatch } from '../../models/qa/qa-batch.ts'
 import { buildReaderInput, ReaderParams } from '../../models/qa/reader-params.ts'
@@ -49,29 +50,16 @@ export function buildBidaf(
       const pm = batch.passageMask
       const qm = batch.questionMask
       const qLengths = tf.sum(qm, 1).arraySync() as number[]
-      const H = drop(
-        shared.apply(
-          drop(embed.apply(batch.passage, batch.passageChars), training),
-          pm,
-          batch.passageLengths,
-        ),
-        training,
-      )
-      const U = drop(
-        shared.apply(
-          drop(embed.apply(batch.question, batch.questionChars), training),
-          qm,
-          qLengths,
-        ),
-        training,
-      )
+      const x = embed.embed(batch)
+      const H = drop(shared.apply(drop(x.passage, training), pm, batch.passageLengths), training)
+      const U = drop(shared.apply(drop(x.question, training), qm, qLengths), training)
       // Trilinear similarity [B, T, J].
       const S = tf.add(
         tf.add(dense(H, sim.h), tf.transpose(dense(U, sim.u), [0, 2, 1])),
         tf.matMul(tf.mul(H, sim.hu), U, false, true),
       )
       const c2q = tf.matMul(maskedSoftmax(S, tf.expandDims(qm, 1)), U) // [B, T, 2h]
-      const b = maskedSoftmax(tf.max(maskLogits(S, tf.expandDims(qm, 1)), 2), pm) // [B, T]
+      const b = maskedSoftmax(maxAlong(maskLogits(S, tf.expandDims(qm, 1)), 2), pm) // [B, T]
       const q2c = tf.matMul(tf.expandDims(b, 1), H) // [B, 1, 2h]
       const G = tf.concat([H, c2q, tf.mul(H, c2q), tf.mul(H, q2c)], 2) as tf.Tensor3D
       const M = drop(model.apply(G, pm, batch.passageLengths), training)

@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { z } from 'zod'
 import type { Rng } from '../../harness/run/rng.ts'
 import { dropout } from '../../models/qa/dropout.ts'
+import { maxAlong } from '../../models/qa/max-along.ts'
 import { dense, type ParamStore } from '../../models/qa/param-store.ts'
 import type { QaBatch } from '../../models/qa/qa-batch.ts'
 import { buildReaderInput, ReaderParams } from '../../models/qa/reader-params.ts'
@@ -84,8 +85,9 @@ export function buildAmanda(
       const pm = batch.passageMask
       const qm = batch.questionMask
       const qLengths = tf.sum(qm, 1).arraySync() as number[]
-      const xp = drop(embed.apply(batch.passage, batch.passageChars), training)
-      const xq = drop(embed.apply(batch.question, batch.questionChars), training)
+      const x = embed.embed(batch)
+      const xp = drop(x.passage, training)
+      const xq = drop(x.question, training)
       const D = drop(shared.apply(xp, pm, batch.passageLengths), training)
       const Q = drop(shared.apply(xq, qm, qLengths), training)
       // Passage -> question attention and the gated passage representation V.
@@ -105,7 +107,7 @@ export function buildAmanda(
           ),
           [b, p.factors * t, h2],
         )
-        const F = tf.max(tf.reshape(tf.matMul(proj, V, false, true), [b, p.factors, t, t]), 1)
+        const F = maxAlong(tf.reshape(tf.matMul(proj, V, false, true), [b, p.factors, t, t]), 1)
         const M = tf.matMul(maskedSoftmax(F, tf.expandDims(pm, 1)), V)
         const cat = tf.concat([V, M], 2)
         Y = tf.mul(tf.sigmoid(dense(cat, gateY.w, gateY.b)), cat) as tf.Tensor3D
@@ -114,7 +116,7 @@ export function buildAmanda(
       // Question vector: max-attentional (or mean) aggregation, plus the question-type words.
       let qAgg: tf.Tensor2D
       if (p.aggregation === 'max') {
-        const a = tf.max(maskLogits(A, tf.expandDims(pm, 2)), 1) // [B, U]
+        const a = maxAlong(maskLogits(A, tf.expandDims(pm, 2)), 1) // [B, U]
         qAgg = tf.squeeze(tf.matMul(tf.expandDims(maskedSoftmax(a, qm), 1), Q), [1]) as tf.Tensor2D
       } else {
         qAgg = tf.div(

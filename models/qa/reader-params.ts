@@ -20,6 +20,8 @@ export const ReaderParams = z.strictObject({
   epochs: z.number().int().min(1).default(6),
   batchSize: z.number().int().min(1).default(32),
   learningRate: z.number().positive().default(0.002),
+  /** Epochs without a dev-F1 gain before the learning rate halves. @default 1 (as the reference) */
+  lrPatience: z.number().int().min(1).default(1),
   /** Global gradient-norm clip. @default 5 */
   clipNorm: z.number().positive().default(5),
   /** Longest span decoded. @default 5 */

@@ -57,6 +57,7 @@ export async function runReaderTrial<P extends ReaderParams>(
       learningRate: params.learningRate,
       clipNorm: params.clipNorm,
       maxSpan: params.maxSpan,
+      lrPatience: params.lrPatience,
       signal: ctx.signal,
       now: () => ctx.now(),
       onEpoch: (e, f1, loss) => {

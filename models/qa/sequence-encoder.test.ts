@@ -37,3 +37,67 @@ describe('SequenceEncoder', () => {
     })
   }
 })
+
+/** Plain per-sequence BiLSTM with the encoder's weight layout (gate-major, direction-minor). */
+function referenceLstm(
+  x: number[][][],
+  lengths: number[],
+  w: number[][],
+  bias: number[],
+  u: number[][][],
+  h: number,
+): number[][][] {
+  const sig = (v: number) => 1 / (1 + Math.exp(-v))
+  return x.map((seq, b) => {
+    const out = seq.map(() => new Array(2 * h).fill(0))
+    for (let d = 0; d < 2; d++) {
+      let hs = new Array(h).fill(0)
+      let cs = new Array(h).fill(0)
+      const len = lengths[b] as number
+      for (let s = 0; s < len; s++) {
+        const t = d === 0 ? s : len - 1 - s
+        const gate = (k: number, j: number) => {
+          const col = (2 * k + d) * h + j
+          let z = bias[col] as number
+          seq[t]?.forEach((xv, i) => {
+            z += xv * (w[i]?.[col] as number)
+          })
+          hs.forEach((hv, a) => {
+            z += hv * (u[d]?.[a]?.[k * h + j] as number)
+          })
+          return z
+        }
+        const nc = cs.map((c, j) => sig(gate(1, j)) * c + sig(gate(0, j)) * Math.tanh(gate(2, j)))
+        hs = nc.map((c, j) => sig(gate(3, j)) * Math.tanh(c))
+        cs = nc
+        hs.forEach((v, j) => {
+          ;(out[t] as number[])[d * h + j] = v
+        })
+      }
+    }
+    return out
+  })
+}
+
+describe('SequenceEncoder lstm', () => {
+  it('matches a plain per-sequence BiLSTM (backward direction within each length)', async () => {
+    await tf.setBackend('cpu')
+    const store = new ParamStore(new Rng(2))
+    const enc = new SequenceEncoder(store, 'e', 3, 2, 'lstm')
+    const [w, bias, u] = store.variables.map((v) => v.arraySync()) as [
+      number[][],
+      number[],
+      number[][][],
+    ]
+    const x = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 9)
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1],
+      [1, 1, 1, 0],
+    ])
+    const got = enc.apply(x as tf.Tensor3D, mask, [4, 3]).arraySync() as number[][][]
+    const want = referenceLstm(x.arraySync() as number[][][], [4, 3], w, bias, u, 2)
+    got.flat(2).forEach((v, i) => {
+      assert.ok(Math.abs(v - (want.flat(2)[i] as number)) < 1e-5, `entry ${i}: ${v}`)
+    })
+  })
+})

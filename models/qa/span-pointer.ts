@@ -11,10 +11,13 @@ export function maskLogits(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return tf.add(x, tf.mul(tf.sub(1, mask), NEG))
 }
 
-/** Softmax over `axis` that gives padded positions zero weight. */
-export function maskedSoftmax(x: tf.Tensor, mask: tf.Tensor, axis = -1): tf.Tensor {
-  const z = maskLogits(x, mask)
-  return tf.exp(tf.sub(z, tf.logSumExp(z, axis, true)))
+/**
+ * Softmax over the last axis that gives padded positions zero weight. tf.softmax has its own
+ * gradient; exp(z - logSumExp(z)) would also backpropagate through logSumExp's max, whose
+ * broadcast comparison is slow on wasm.
+ */
+export function maskedSoftmax(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  return tf.softmax(maskLogits(x, mask))
 }
 
 /** Mean over the batch of -log p_start(s) - log p_end(e); logits [B, T] already masked. */

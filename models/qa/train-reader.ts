@@ -2,8 +2,8 @@
  * Training and evaluation shared by the QA readers.
  *
  *   per epoch: shuffle (seeded) -> batches: forward, span loss, clip global norm, Adam step
- *              -> dev EM/F1 -> keep the best weights; halve the learning rate when dev F1 does
- *              not improve (as in the AMANDA reference code)
+ *              -> dev EM/F1 -> keep the best weights; halve the learning rate when dev F1 has
+ *              not improved for `lrPatience` epochs (1 in the AMANDA reference code)
  *   end:       restore the best epoch's weights
  */
 import * as tf from '@tensorflow/tfjs-core'
@@ -27,6 +27,8 @@ export interface ReaderTrainOptions {
   learningRate: number
   clipNorm: number
   maxSpan: number
+  /** Epochs without a dev-F1 gain before the learning rate halves. @default 1 (the reference's) */
+  lrPatience?: number
   signal?: AbortSignal
   now: () => number
   onEpoch?: (epoch: number, devF1: number, loss: number) => void
@@ -114,6 +116,7 @@ export async function trainReader(
   const vars = reader.store.variables
   let best = { epoch: 0, f1: -1, weights: undefined as tf.Tensor[] | undefined }
   let ms = 0
+  let stale = 0
   const losses: number[] = []
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -150,10 +153,14 @@ export async function trainReader(
       const devF1 = scoreSpans(dev, predictSpans(reader, dev, vocab, o.maxSpan)).f1
       o.onEpoch?.(epoch, devF1, lossSum / Math.max(1, batches))
       if (devF1 > best.f1) {
+        stale = 0
         tf.dispose(best.weights ?? [])
         best = { epoch, f1: devF1, weights: reader.store.snapshot() }
       } else {
-        lr.learningRate /= 2
+        if (++stale >= (o.lrPatience ?? 1)) {
+          lr.learningRate /= 2
+          stale = 0
+        }
       }
     }
   } finally {

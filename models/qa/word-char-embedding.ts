@@ -3,9 +3,15 @@
  * available offline) next to a character CNN (width-5 filters, tanh, max over the characters of
  * a word), optionally followed by fixed sinusoidal position channels (for the conv encoder,
  * which has no sense of order beyond its window).
+ *
+ * The character CNN runs once per distinct word of the batch (`QaBatch.wordChars`) and its
+ * features are gathered per token: the same values as running it per token, at a fraction of
+ * the cost.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { dense, type ParamStore } from './param-store.ts'
+import { maxAlong } from './max-along.ts'
+import type { ParamStore } from './param-store.ts'
+import type { QaBatch } from './qa-batch.ts'
 
 export interface EmbeddingConfig {
   vocabSize: number
@@ -18,20 +24,6 @@ export interface EmbeddingConfig {
   charWidth?: number
   /** Sinusoidal position channels appended (even). @default 0 */
   positionChannels?: number
-}
-
-/** Stacks the k-wide neighbourhood of each step on the last axis ('same' padding), for a conv as one matMul. */
-export function unfold(x: tf.Tensor3D, k: number): tf.Tensor3D {
-  const [b, t, d] = x.shape
-  const left = Math.floor((k - 1) / 2)
-  const padded = tf.pad(x, [
-    [0, 0],
-    [left, k - 1 - left],
-    [0, 0],
-  ])
-  const parts: tf.Tensor[] = []
-  for (let i = 0; i < k; i++) parts.push(tf.slice(padded, [0, i, 0], [b, t, d]))
-  return tf.concat(parts, 2) as tf.Tensor3D
 }
 
 /** Fixed sin/cos position features [T, channels]. */
@@ -59,24 +51,36 @@ export class WordCharEmbedding {
     this.words = store.normal('emb.words', [c.vocabSize, c.wordDim], 0.1)
     if (c.charFilters > 0) {
       this.chars = store.normal('emb.chars', [c.charVocabSize, c.charDim], 0.1)
-      this.filters = store.matrix('emb.charConv', [(c.charWidth ?? 5) * c.charDim, c.charFilters])
+      this.filters = store.matrix('emb.charConv', [c.charWidth ?? 5, c.charDim, c.charFilters])
       this.filterBias = store.constant('emb.charConvBias', [c.charFilters])
     }
     this.outDim = c.wordDim + c.charFilters + (c.positionChannels ?? 0)
   }
 
-  /** words [B, T] and chars [B, T, C] ids -> [B, T, outDim]. */
-  apply(words: tf.Tensor2D, chars: tf.Tensor3D): tf.Tensor3D {
+  /** Character-CNN features [N, filters] of words given as character ids [N, C]. */
+  charFeatures(chars: tf.Tensor2D): tf.Tensor2D | undefined {
+    if (!this.chars || !this.filters || !this.filterBias) return undefined
+    const e = tf.gather(this.chars, chars) as tf.Tensor3D // [N, C, charDim]
+    const conv = tf.conv1d(e, this.filters as tf.Tensor3D, 1, 'same')
+    return maxAlong(tf.tanh(tf.add(conv, this.filterBias)), 1) as tf.Tensor2D
+  }
+
+  /** words [B, T] ids and rows [B, T] into `char` features [N, F] -> [B, T, outDim]. */
+  apply(words: tf.Tensor2D, rows: tf.Tensor2D, char: tf.Tensor2D | undefined): tf.Tensor3D {
     const [b, t] = words.shape
     const parts: tf.Tensor[] = [tf.gather(this.words, words)]
-    if (this.chars && this.filters && this.filterBias) {
-      const c = chars.shape[2]
-      const e = tf.gather(this.chars, tf.reshape(chars, [b * t, c])) as tf.Tensor3D
-      const conv = tf.tanh(dense(unfold(e, this.c.charWidth ?? 5), this.filters, this.filterBias))
-      parts.push(tf.reshape(tf.max(conv, 1), [b, t, this.c.charFilters]))
-    }
+    if (char) parts.push(tf.gather(char, rows))
     const pc = this.c.positionChannels ?? 0
     if (pc > 0) parts.push(tf.tile(tf.expandDims(positionFeatures(t, pc), 0), [b, 1, 1]))
     return tf.concat(parts, 2) as tf.Tensor3D
+  }
+
+  /** Passage [B, T, outDim] and question [B, U, outDim] features of a batch. */
+  embed(batch: QaBatch): { passage: tf.Tensor3D; question: tf.Tensor3D } {
+    const char = this.charFeatures(batch.wordChars)
+    return {
+      passage: this.apply(batch.passage, batch.passageWords, char),
+      question: this.apply(batch.question, batch.questionWords, char),
+    }
   }
 }
