@@ -107,7 +107,11 @@ export default defineSuite({
       name: 'quant-mixed',
       id: 'mixed',
       params: NET,
-      grid: { model: MODELS, averageBits: [2, 3, 4], allocation: ['uniform', 'sensitivity'] },
+      grid: {
+        model: MODELS,
+        averageBits: [2, 3, 4],
+        allocation: ['uniform', 'sensitivity', 'hessian'],
+      },
     },
     { name: 'quant-integer', id: 'integer', params: NET, grid: { model: MODELS, wBits: [8, 7] } },
   ],
@@ -131,8 +135,8 @@ export default defineSuite({
         'qat-w4a4': { params: { qatEpochs: 1 }, grid: { method: ['lsq'] } },
         'qat-w2a2': { params: { qatEpochs: 1 }, grid: { method: ['pact'] } },
         mixed: {
-          params: { sensitivityExamples: 50, candidates: [2, 4, 8] },
-          grid: { averageBits: [4], allocation: ['sensitivity'] },
+          params: { sensitivityExamples: 50, candidates: [2, 4, 8], hutchinsonSamples: 4 },
+          grid: { averageBits: [4], allocation: ['hessian'] },
         },
         integer: { params: { timeMs: 20, rounds: 1, batch: 4 }, grid: { wBits: [7] } },
       }),
@@ -161,7 +165,9 @@ export default defineSuite({
         },
         'qat-w4a4': { params: { qatEpochs: 1 }, grid: { method: ['lsq'] } },
         'qat-w2a2': { params: { qatEpochs: 1 }, grid: { method: ['lsq'] } },
-        mixed: { grid: { averageBits: [3], allocation: ['uniform', 'sensitivity'] } },
+        mixed: {
+          grid: { averageBits: [3], allocation: ['uniform', 'sensitivity', 'hessian'] },
+        },
         integer: { params: { timeMs: 100, rounds: 3 }, grid: { wBits: [8, 7] } },
       }),
     },
@@ -171,7 +177,7 @@ export default defineSuite({
     {
       name: 'accuracy',
       title: 'Top-1 and fidelity to fp32',
-      metrics: ['top1', 'top1_drop', 'logit_kl', 'sqnr_db', 'model_bytes', 'gbops'],
+      metrics: ['top1', 'top1_drop', 'fp_agree', 'logit_kl', 'sqnr_db', 'model_bytes', 'gbops'],
     },
     {
       name: 'qat',
@@ -181,7 +187,15 @@ export default defineSuite({
     {
       name: 'mixed',
       title: 'Mixed vs uniform precision',
-      metrics: ['top1', 'avg_bits', 'logit_kl', 'model_bytes'],
+      metrics: [
+        'top1',
+        'fp_agree',
+        'avg_bits',
+        'logit_kl',
+        'model_bytes',
+        'allocate_s',
+        'trace_rel_se',
+      ],
     },
     {
       name: 'integer',
@@ -192,6 +206,10 @@ export default defineSuite({
         'int_vs_fake_pt',
         'ort_exact',
         'ort_max_code_diff',
+        'qdq_ref_exact',
+        'qdq_fused_exact',
+        'qdq_fused_vs_ts_exact',
+        'qdq_fp32_ratio',
         'int8_fp32_ratio',
         'ratio_lo',
         'ratio_hi',

@@ -42,6 +42,10 @@ export interface PtqConfig {
   equalize: boolean
   /** @default 300 */
   adaroundIterations?: number
+  /** Reconstruct after the layer's activation. @default true */
+  adaroundPostActivation?: boolean
+  /** @default 30 / adaroundIterations */
+  adaroundLr?: number | undefined
 }
 
 /** A fake-quantized network: the (equalised) float net plus dequantized weights and act ranges. */
@@ -53,6 +57,8 @@ export interface QuantizedNet {
   wParams: QParams[][]
   /** One per quantization point (input, then each weighted layer's output). */
   actParams: QParams[]
+  /** With AdaRound: per weighted layer, the fraction of weights its soft rounding left undecided. */
+  undecided?: number[]
 }
 
 export function activationSpec(bits: number): QuantSpec {
@@ -153,6 +159,7 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
   const weights: Float32Array[] = []
   const biases: Float32Array[] = []
   const wParams: QParams[][] = []
+  const undecided: number[] = []
   const floatT = netTensors(net)
   const size = net.inputShape.reduce((a, b) => a * b, 1)
   const nCalib = calibX.length / size
@@ -196,7 +203,7 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
           const shape = { n: nSub, h: side, w: side, c: l.cin }
           rows = samplePatches([xq, xf], shape, l.k, 4096, rng.fork(`patches-${j}`))
         }
-        values = adaround(
+        const r = adaround(
           l.w,
           fanIn,
           channels,
@@ -206,8 +213,13 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
           {
             rng: rng.fork(`adaround-${j}`),
             iterations: config.adaroundIterations ?? 300,
+            learningRate: config.adaroundLr ?? 30 / (config.adaroundIterations ?? 300),
+            bias: l.b,
+            relu: l.relu && (config.adaroundPostActivation ?? true),
           },
         )
+        values = r.values
+        undecided.push(r.undecided)
       } else {
         const q = quantizeWeights(l.w, channels, wc, rng.fork(`round-${j}`))
         values = q.values
@@ -232,5 +244,12 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
   } finally {
     for (const p of floatT) tf.dispose([p.w, p.b])
   }
-  return { net, weights, biases, wParams, actParams }
+  return {
+    net,
+    weights,
+    biases,
+    wParams,
+    actParams,
+    ...(undecided.length > 0 ? { undecided } : {}),
+  }
 }
