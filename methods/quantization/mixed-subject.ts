@@ -19,8 +19,10 @@ export const MixedParams = z.strictObject({
   averageBits: z.number().min(2).max(8).default(3),
   /** `sensitivity`: measured loss increase; `hessian`: Hutchinson trace (HAWQ-v2). @default 'sensitivity' */
   allocation: z.enum(['uniform', 'sensitivity', 'hessian']).default('sensitivity'),
-  /** Rademacher vectors of the Hutchinson estimator. @default 32 */
-  hutchinsonSamples: z.number().int().min(2).default(32),
+  /** Rademacher vectors per layer of the Hutchinson estimator. @default 16 */
+  hutchinsonSamples: z.number().int().min(2).default(16),
+  /** Calibration examples of the loss whose Hessian is estimated. @default 256 */
+  hessianExamples: z.number().int().positive().default(256),
   /** Candidate bits per layer. @default [2, 3, 4, 6, 8] */
   candidates: z.array(z.number().int().min(2).max(8)).default([2, 3, 4, 6, 8]),
   /** Calibration examples used to measure sensitivities. @default 500 */
@@ -56,10 +58,11 @@ export const quantMixed: SubjectDef<MixedParams, ImageDataset> = {
       const y = data.calibration.labels.subarray(0, n)
       let omega: number[][]
       if (params.allocation === 'hessian') {
+        const nh = Math.min(n, params.hessianExamples)
         const h = hessianSensitivities(
           prep.net,
-          x,
-          y,
+          x.subarray(0, nh * size),
+          y.subarray(0, nh),
           params.candidates,
           base,
           params.hutchinsonSamples,
