@@ -59,17 +59,19 @@ export function sensitivities(
   )
 }
 
-/** Ω[j][k] = ½·Tr(H_j)/n_j · ‖Q_{bits[k]}(W_j) − W_j‖², and the trace estimates. */
+/**
+ * Ω[j][k] = ½·Tr(H_j)/n_j · ‖Q_{bits[k]}(W_j) − W_j‖², and the trace estimates (inputs only: the
+ * cross-entropy's Hessian in the logits, diag(p) − ppᵀ, does not involve labels).
+ */
 export function hessianSensitivities(
   net: QNet,
   x: Float32Array,
-  y: Int32Array,
   bits: readonly number[],
   base: Omit<WeightQuantConfig, 'bits'>,
   samples: number,
   rng: Rng,
 ): { omega: number[][]; traces: TraceEstimate } {
-  const traces = layerHessianTraces(net, x, y, samples, rng)
+  const traces = layerHessianTraces(net, x, samples, rng)
   const omega = weightedLayers(net).map((l, j) =>
     bits.map((b) => {
       const q = quantizeWeights(l.w, outChannels(l), { ...base, bits: b }).values

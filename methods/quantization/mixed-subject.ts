@@ -62,7 +62,6 @@ export const quantMixed: SubjectDef<MixedParams, ImageDataset> = {
         const h = hessianSensitivities(
           prep.net,
           x.subarray(0, nh * size),
-          y.subarray(0, nh),
           params.candidates,
           base,
           params.hutchinsonSamples,
