@@ -47,7 +47,7 @@ const IDS = [
 export default defineSuite({
   name: 'quantization',
   description:
-    'Quantization matrix on MNIST mlp/lenet5: W{8,6,4,3,2} x A{8,4}, per-tensor/channel, calibrators, rounding (AdaRound), non-uniform, QAT (STE/PACT/LSQ), mixed precision, integer-only vs onnxruntime',
+    'Quantization matrix on MNIST mlp/lenet5/cnn: W{8,6,4,3,2} x A{8,4}, per-tensor/channel, calibrators, rounding (AdaRound), non-uniform, QAT (STE/PACT/LSQ), mixed precision (measured loss or Hessian trace), integer-only and QDQ vs onnxruntime',
   datasets: [{ name: 'mnist', params: { train: 7000, calibration: 1000, test: 2000, seed: 0 } }],
   subjects: [
     { name: 'fp32', id: 'fp32', params: NET, grid: { model: MODELS } },
