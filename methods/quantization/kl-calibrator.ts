@@ -14,6 +14,12 @@
  * mass or more, all in bin 0. Kept in, that spike dominates the score: Q spreads it over every
  * non-empty bin of group 0 (i/levels bins), costing about p₀·log(i/levels) nats, which pushes the
  * threshold far down. At 16 levels this clipped post-ReLU activations to about half their range.
+ *
+ * Known failure, left as measured: other point masses have the same pull. On MNIST the pixels are
+ * a comb (multiples of 1/255: one occupied bin in 8), and in lenet5's first convolution every
+ * all-background patch gives exactly relu(b_c); at 16 levels KL then clips at ~1 % of the range
+ * (pixels 0.009 of 1; conv1 0.011 of 2.48), and top-1 collapses to 10 %. ptq.ts keeps the
+ * input's known range; the conv1 case is reported, not patched.
  */
 
 const EPS = 1e-10
