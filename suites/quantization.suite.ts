@@ -173,7 +173,7 @@ export default defineSuite({
         fp32: { params: { timeMs: 100 }, grid: { model: ['mlp', 'lenet5'] } },
         integer: {
           params: { timeMs: 100, rounds: 3, intExamples: 300 },
-          grid: { model: ['mlp', 'lenet5'], wBits: [7] },
+          grid: { model: ['mlp', 'lenet5'], wBits: [8, 7] },
         },
       }),
     },
