@@ -1,5 +1,5 @@
 /**
- * A zoo classifier (mlp or lenet5) trained once per configuration and shared seed, through the
+ * A zoo classifier (mlp, lenet5 or the small cnn) trained once per configuration and shared seed, through the
  * trial's artifact cache: every subject of a suite at one dataset point and repetition (the fp32
  * baseline and each quantization method) reuses the same trained network.
  */
@@ -10,13 +10,14 @@ import { toTensors } from '../datasets/image-data.ts'
 import { initTfjs } from '../harness/backends/tfjs.ts'
 import { Rng } from '../harness/run/rng.ts'
 import type { TrialContext } from '../harness/types.ts'
+import { cnn } from './cnn.ts'
 import { lenet5 } from './lenet5.ts'
 import { mlp } from './mlp.ts'
 import { evaluate, train } from './train.ts'
 
 export const ClassifierConfig = z.strictObject({
   /** @default 'mlp' */
-  model: z.enum(['mlp', 'lenet5']).default('mlp'),
+  model: z.enum(['mlp', 'lenet5', 'cnn']).default('mlp'),
   /** Hidden widths of the mlp. @default [256, 128] */
   hidden: z.array(z.number().int().positive()).default([256, 128]),
   /** @default 3 */
@@ -37,9 +38,9 @@ export interface TrainedClassifier {
   layout: 'flat' | 'nhwc'
 }
 
-/** An untrained mlp or lenet5 shaped for `data`, initialised from `rng`, and its input layout. */
+/** An untrained mlp, lenet5 or cnn shaped for `data`, initialised from `rng`, and its input layout. */
 export function buildClassifier(
-  model: 'mlp' | 'lenet5',
+  model: 'mlp' | 'lenet5' | 'cnn',
   data: Pick<ImageDataset, 'height' | 'width' | 'channels' | 'numClasses'>,
   rng: Rng,
   hidden?: number[],
@@ -51,6 +52,13 @@ export function buildClassifier(
       ...(hidden ? { hidden } : {}),
     })
     return { model: mlp.build(params, rng), layout: 'flat' }
+  }
+  if (model === 'cnn') {
+    const params = cnn.params.parse({
+      inputShape: [data.height, data.width, data.channels],
+      numClasses: data.numClasses,
+    })
+    return { model: cnn.build(params, rng), layout: 'nhwc' }
   }
   const params = lenet5.params.parse({
     inputShape: [data.height, data.width, data.channels],

@@ -3,13 +3,14 @@ import { defineSuite } from '../harness/spec/schema.ts'
 /**
  * The quantization matrix (survey of Gholami et al. 2021, brief §3.4) on real MNIST digits: every
  * subject quantizes the same trained float mlp / lenet5 (trained once per dataset point and seed).
- * Each subject entry is one axis of the matrix; `default` keeps the mlp and the decisive contrasts,
- * `paper` runs the full grid on both networks.
+ * Each subject entry is one axis of the matrix; `default` keeps the mlp and the decisive contrasts
+ * (plus lenet5 through the integer-only and onnxruntime checks), `paper` runs the full grid on
+ * mlp, lenet5 and the small VGG-style cnn.
  */
 
 /** The float network: the same for every subject, so the artifact cache trains it once. */
 const NET = { epochs: 3, batchSize: 64, learningRate: 0.002 }
-const MODELS = ['mlp', 'lenet5']
+const MODELS = ['mlp', 'lenet5', 'cnn']
 const SMOKE_NET = { epochs: 1, batchSize: 64, learningRate: 0.002 }
 
 /** A patch for every subject id: the float-net params plus the given grid. */
@@ -46,7 +47,7 @@ const IDS = [
 export default defineSuite({
   name: 'quantization',
   description:
-    'Quantization matrix on MNIST mlp/lenet5: W{8,6,4,3,2} x A{8,4}, per-tensor/channel, calibrators, rounding (AdaRound), non-uniform, QAT (STE/PACT/LSQ), mixed precision, integer-only vs onnxruntime',
+    'Quantization matrix on MNIST mlp/lenet5/cnn: W{8,6,4,3,2} x A{8,4}, per-tensor/channel, calibrators, rounding (AdaRound), non-uniform, QAT (STE/PACT/LSQ), mixed precision (measured loss or Hessian trace), integer-only and QDQ vs onnxruntime',
   datasets: [{ name: 'mnist', params: { train: 7000, calibration: 1000, test: 2000, seed: 0 } }],
   subjects: [
     { name: 'fp32', id: 'fp32', params: NET, grid: { model: MODELS } },
@@ -71,7 +72,7 @@ export default defineSuite({
     {
       name: 'quant-ptq',
       id: 'ptq-rounding',
-      params: { ...NET, aBits: 8, wCalib: 'mse' },
+      params: { ...NET, aBits: 8, wCalib: 'mse', adaroundIterations: 1000 },
       grid: { model: MODELS, wBits: [4, 3, 2], rounding: ['nearest', 'stochastic', 'adaround'] },
     },
     {
@@ -107,7 +108,11 @@ export default defineSuite({
       name: 'quant-mixed',
       id: 'mixed',
       params: NET,
-      grid: { model: MODELS, averageBits: [2, 3, 4], allocation: ['uniform', 'sensitivity'] },
+      grid: {
+        model: MODELS,
+        averageBits: [2, 3, 4],
+        allocation: ['uniform', 'sensitivity', 'hessian'],
+      },
     },
     { name: 'quant-integer', id: 'integer', params: NET, grid: { model: MODELS, wBits: [8, 7] } },
   ],
@@ -131,8 +136,8 @@ export default defineSuite({
         'qat-w4a4': { params: { qatEpochs: 1 }, grid: { method: ['lsq'] } },
         'qat-w2a2': { params: { qatEpochs: 1 }, grid: { method: ['pact'] } },
         mixed: {
-          params: { sensitivityExamples: 50, candidates: [2, 4, 8] },
-          grid: { averageBits: [4], allocation: ['sensitivity'] },
+          params: { sensitivityExamples: 50, candidates: [2, 4, 8], hutchinsonSamples: 2 },
+          grid: { averageBits: [4], allocation: ['hessian'] },
         },
         integer: { params: { timeMs: 20, rounds: 1, batch: 4 }, grid: { wBits: [7] } },
       }),
@@ -141,7 +146,6 @@ export default defineSuite({
       seeds: 3,
       datasets: { mnist: { params: { train: 4000, calibration: 500, test: 1000, seed: 0 } } },
       subjects: patch({ ...NET, epochs: 2 }, ['mlp'], {
-        fp32: { params: { timeMs: 100 } },
         'ptq-bits': {
           grid: {
             wBits: [8, 4, 2],
@@ -152,7 +156,7 @@ export default defineSuite({
         },
         'ptq-acalib': { grid: { aCalib: ['minmax', 'p99.99', 'kl'] } },
         'ptq-rounding': {
-          params: { adaroundIterations: 100 },
+          params: { adaroundIterations: 150 },
           grid: { wBits: [2], rounding: ['nearest', 'adaround'] },
         },
         'ptq-scheme': { grid: { wBits: [2], scheme: ['uniform', 'pot', 'kmeans'] } },
@@ -161,8 +165,16 @@ export default defineSuite({
         },
         'qat-w4a4': { params: { qatEpochs: 1 }, grid: { method: ['lsq'] } },
         'qat-w2a2': { params: { qatEpochs: 1 }, grid: { method: ['lsq'] } },
-        mixed: { grid: { averageBits: [3], allocation: ['uniform', 'sensitivity'] } },
-        integer: { params: { timeMs: 100, rounds: 3 }, grid: { wBits: [8, 7] } },
+        mixed: {
+          grid: { averageBits: [3], allocation: ['uniform', 'sensitivity', 'hessian'] },
+        },
+        // lenet5 (trained once per seed) only where its convolutions matter most: the
+        // integer-only kernel, onnxruntime QLinear and QDQ; its full matrix is in `paper`.
+        fp32: { params: { timeMs: 100 }, grid: { model: ['mlp', 'lenet5'] } },
+        integer: {
+          params: { timeMs: 100, rounds: 3, intExamples: 300 },
+          grid: { model: ['mlp', 'lenet5'], wBits: [8, 7] },
+        },
       }),
     },
     paper: { seeds: 5 },
@@ -171,7 +183,12 @@ export default defineSuite({
     {
       name: 'accuracy',
       title: 'Top-1 and fidelity to fp32',
-      metrics: ['top1', 'top1_drop', 'logit_kl', 'sqnr_db', 'model_bytes', 'gbops'],
+      metrics: ['top1', 'top1_drop', 'fp_agree', 'logit_kl', 'sqnr_db', 'model_bytes', 'gbops'],
+    },
+    {
+      name: 'rounding',
+      title: 'Rounding: nearest vs AdaRound (weights left undecided by its regulariser)',
+      metrics: ['top1', 'fp_agree', 'logit_kl', 'sqnr_db', 'adaround_undecided', 'quantize_s'],
     },
     {
       name: 'qat',
@@ -181,7 +198,15 @@ export default defineSuite({
     {
       name: 'mixed',
       title: 'Mixed vs uniform precision',
-      metrics: ['top1', 'avg_bits', 'logit_kl', 'model_bytes'],
+      metrics: [
+        'top1',
+        'fp_agree',
+        'avg_bits',
+        'logit_kl',
+        'model_bytes',
+        'allocate_s',
+        'trace_rel_se',
+      ],
     },
     {
       name: 'integer',
@@ -192,6 +217,10 @@ export default defineSuite({
         'int_vs_fake_pt',
         'ort_exact',
         'ort_max_code_diff',
+        'qdq_ref_exact',
+        'qdq_fused_exact',
+        'qdq_fused_vs_ts_exact',
+        'qdq_fp32_ratio',
         'int8_fp32_ratio',
         'ratio_lo',
         'ratio_hi',

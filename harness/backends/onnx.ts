@@ -16,6 +16,8 @@ export interface OrtSessionOptions {
   interOpThreads?: number
   /** @default 'cpu' */
   device?: 'cpu' | 'gpu'
+  /** Graph optimisations ('disabled' runs the graph as written, e.g. QDQ pairs unfused). @default 'all' */
+  optimization?: 'all' | 'disabled'
 }
 
 export interface OrtSession {
@@ -83,7 +85,7 @@ export async function createOrtSession(
     intraOpNumThreads: threads,
     interOpNumThreads: interOpThreads,
     executionMode: interOpThreads > 1 ? 'parallel' : 'sequential',
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: options.optimization ?? 'all',
     // A provider that fails to load is reported by our one-line error, not by ORT's native log.
     ...(executionProvider === 'cuda' ? { logSeverityLevel: 4 as const } : {}),
   }

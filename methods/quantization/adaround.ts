@@ -3,11 +3,18 @@
  * layer's output reconstruction error on calibration inputs.
  *
  *   W̃(V) = S·(clip(⌊W/S⌋ + Z + h(V), q_min, q_max) − Z),  h(V) = clip(σ(V)(ζ − γ) + γ, 0, 1)
- *   loss = mean_rows ‖X̂ W̃ − X W‖² + λ Σ (1 − |2h(V) − 1|^β)
+ *   loss = mean_rows ‖f(X̂ W̃ + b) − f(X W + b)‖² + λ Σ (1 − |2h(V) − 1|^β)
+ *
+ *   f is the layer's activation (ReLU or identity): the paper's final objective reconstructs the
+ *   layer's output after its activation, since errors of pre-activations that ReLU clips to zero
+ *   do not matter.
  *
  *   init:   V such that h(V) = W/S − ⌊W/S⌋ (the soft start equals the float weight)
  *   steps:  Adam on V over random row batches; λ = 0 for the first 20 % of steps (warm-up),
- *           then β anneals linearly from 20 to 2, pushing every h to 0 or 1
+ *           then β anneals linearly from 20 to 2, pushing every h to 0 or 1. The paper runs
+ *           10k+ steps at 1e-3; with a few hundred steps the rate must be larger (ptq.ts uses
+ *           30 / steps), else V never leaves the warm-start region, many h end near 0.5 and the
+ *           final cut h ≥ 0.5 departs from the optimised soft weights (`undecided` reports it)
  *   end:    hard rounding h ≥ 0.5
  *
  * X̂ holds the layer's inputs in the already-quantized network and X those in the float network
@@ -30,6 +37,21 @@ export interface AdaRoundOptions {
   lambda?: number
   /** Adam learning rate. @default 0.01 */
   learningRate?: number
+  /** The layer's bias (added before the activation). @default zeros */
+  bias?: Float32Array
+  /** Reconstruct after a ReLU. @default false */
+  relu?: boolean
+}
+
+export interface AdaRoundResult {
+  /** Dequantized weights. */
+  values: Float32Array
+  /**
+   * Fraction of weights whose h(V) is still inside (0.01, 0.99) at the end: the regulariser did
+   * not decide them, so the final h ≥ 0.5 cut departs from the optimised soft weights. Near 0
+   * when λ is strong against the layer's reconstruction curvature, as intended.
+   */
+  undecided: number
 }
 
 /** The soft rounding h(V). */
@@ -46,7 +68,7 @@ export function inverseRectifiedSigmoid(frac: number): number {
 /**
  * Learned rounding of weights `w` ([fanIn, out], out = last axis) given per-channel (or one)
  * uniform quantizers, inputs `xq` (quantized network) and `xf` (float network), both [rows, fanIn].
- * Returns the dequantized weights.
+ * Returns the dequantized weights and the fraction left undecided.
  */
 export function adaround(
   w: Float32Array,
@@ -56,8 +78,14 @@ export function adaround(
   xq: Float32Array,
   xf: Float32Array,
   options: AdaRoundOptions,
-): Float32Array {
-  const { iterations = 300, batch = 128, lambda = 0.01, learningRate = 0.01 } = options
+): AdaRoundResult {
+  const {
+    iterations = 300,
+    batch = 128,
+    lambda = 0.01,
+    learningRate = 0.01,
+    relu = false,
+  } = options
   const rows = xq.length / fanIn
   const p = (i: number) => params[params.length === 1 ? 0 : i % out] as QParams
   const floorCodes = new Float32Array(w.length)
@@ -77,7 +105,9 @@ export function adaround(
   const wT = tf.tensor2d(w, [fanIn, out])
   const xqT = tf.tensor2d(xq, [rows, fanIn])
   const xfT = tf.tensor2d(xf, [rows, fanIn])
+  const bT = tf.tensor1d(options.bias ?? new Float32Array(out))
   const v = tf.variable(tf.tensor2d(v0, [fanIn, out]))
+  const f = (z: tf.Tensor) => (relu ? tf.relu(tf.add(z, bT)) : tf.add(z, bT))
   const opt = tf.train.adam(learningRate)
   const soft = (h: tf.Tensor) =>
     tf.mul(tf.sub(tf.clipByValue(tf.add(floorT, h), qMin, qMax), zpT), scaleT)
@@ -91,11 +121,11 @@ export function adaround(
       tf.tidy(() => {
         const ids = tf.tensor1d(idx, 'int32')
         const bq = tf.gather(xqT, ids)
-        const target = tf.matMul(tf.gather(xfT, ids), wT)
+        const target = f(tf.matMul(tf.gather(xfT, ids), wT))
         opt.minimize(
           () => {
             const h = rectifiedSigmoid(v)
-            const rec = tf.mean(tf.sum(tf.square(tf.sub(tf.matMul(bq, soft(h)), target)), 1))
+            const rec = tf.mean(tf.sum(tf.square(tf.sub(f(tf.matMul(bq, soft(h))), target)), 1))
             if (lam === 0) return rec as tf.Scalar
             const reg = tf.sum(tf.sub(1, tf.pow(tf.abs(tf.sub(tf.mul(h, 2), 1)), beta)))
             return tf.add(rec, tf.mul(reg, lam)) as tf.Scalar
@@ -105,14 +135,18 @@ export function adaround(
         )
       })
     }
-    return tf.tidy(
-      () =>
-        soft(
-          tf.cast(tf.greaterEqual(rectifiedSigmoid(v), 0.5), 'float32'),
-        ).dataSync() as Float32Array,
-    )
+    return tf.tidy(() => {
+      const h = rectifiedSigmoid(v)
+      const undecided = tf.mean(
+        tf.cast(tf.logicalAnd(tf.greater(h, 0.01), tf.less(h, 0.99)), 'float32'),
+      )
+      return {
+        values: soft(tf.cast(tf.greaterEqual(h, 0.5), 'float32')).dataSync() as Float32Array,
+        undecided: undecided.dataSync()[0] as number,
+      }
+    })
   } finally {
-    tf.dispose([floorT, scaleT, zpT, wT, xqT, xfT, v])
+    tf.dispose([floorT, scaleT, zpT, wT, xqT, xfT, bT, v])
     opt.dispose()
   }
 }

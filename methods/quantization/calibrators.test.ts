@@ -50,3 +50,16 @@ test('klThreshold() of a distribution inside its first bins is the distribution 
   const x = Float32Array.from({ length: 5000 }, (_, i) => i / 4999)
   assert.ok(klThreshold(x, 2048) >= 0.999)
 })
+
+test('klThreshold() ignores exact zeros (a post-ReLU spike that every grid represents exactly)', () => {
+  const rng = new Rng(3)
+  const pos = Float32Array.from({ length: 20_000 }, () => Math.abs(rng.normal()))
+  const withZeros = new Float32Array(60_000)
+  withZeros.set(pos)
+  for (const levels of [16, 256]) {
+    const t = klThreshold(withZeros, levels)
+    assert.equal(t, klThreshold(pos, levels))
+    // Half-normal values: the 16-level threshold stays above the 99th percentile (about 2.58).
+    if (levels === 16) assert.ok(t > 2.58, `t = ${t}`)
+  }
+})

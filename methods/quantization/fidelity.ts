@@ -17,6 +17,19 @@ export function top1(logits: Float32Array, labels: Int32Array): number {
   return right / n
 }
 
+/** Row-wise argmax of row-major logits [n, classes]. */
+export function argmaxRows(logits: Float32Array, classes: number): Int32Array {
+  const n = logits.length / classes
+  const out = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    let best = 0
+    for (let j = 1; j < classes; j++)
+      if ((logits[i * classes + j] as number) > (logits[i * classes + best] as number)) best = j
+    out[i] = best
+  }
+  return out
+}
+
 function logSoftmaxRow(x: Float32Array, o: number, c: number, out: Float64Array): void {
   let m = Number.NEGATIVE_INFINITY
   for (let j = 0; j < c; j++) m = Math.max(m, x[o + j] as number)

@@ -5,8 +5,11 @@
  *   1. integer top-1 vs the fake-quant simulation of the same quantizers (ptq.ts)
  *   2. logit codes of the TypeScript kernel vs onnxruntime-node running the exported QLinearConv
  *      graph on the same input (fraction exactly equal, largest code difference)
- *   3. onnxruntime latency of the int8 graph vs the fp32 graph (Conv/Gemm), interleaved rounds,
- *      ratio of medians with a bootstrap 95 % interval
+ *   3. the QDQ export (onnx-qdq.ts) of the same fake-quantized net in onnxruntime, as written
+ *      (optimisations off: float ops between Q/DQ pairs) and as onnxruntime fuses it (int8
+ *      kernels): logit codes against the fake-quant codes
+ *   4. onnxruntime latency of the int8 graphs (QLinear, fused QDQ) vs the fp32 graph
+ *      (Conv/Gemm), interleaved rounds, ratio of medians with a bootstrap 95 % interval
  *
  * wBits = 7 is onnxruntime's `reduce_range`: on CPUs without VNNI its u8·s8 kernels add pairs of
  * products in int16 with saturation, which 8-bit weights can overflow.
@@ -23,10 +26,24 @@ import { metric, type SubjectDef } from '../../harness/types.ts'
 import { CALIBRATORS } from './calibrators.ts'
 import { top1 } from './fidelity.ts'
 import { dequantizeCodes, quantizeInput, runIntNet, toIntNet } from './integer-net.ts'
+import { qdqModel } from './onnx-qdq.ts'
 import { floatModel, qlinearModel } from './onnx-qlinear.ts'
 import { costMetrics, fidelityMetrics, NetFields, netConfig, prepare } from './pipeline.ts'
 import { activationHook, ptq, quantizedTensors } from './ptq.ts'
 import { logitsOf, weightedLayers } from './qnet.ts'
+import { quantizeValue } from './quantizer.ts'
+
+/** Percentage of equal codes and the largest difference. */
+function codeAgreement(a: ArrayLike<number>, b: ArrayLike<number>): { exact: number; max: number } {
+  let equal = 0
+  let max = 0
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] as number) - (b[i] as number))
+    if (d === 0) equal++
+    max = Math.max(max, d)
+  }
+  return { exact: (equal / a.length) * 100, max }
+}
 
 export const IntegerParams = z.strictObject({
   ...NetFields,
@@ -94,20 +111,26 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
     const classes = codes.length / n
     const qs = await createOrtSession(qlinearModel(inet, classes), { threads: ctx.threads })
     const fs = await createOrtSession(floatModel(q.net, classes), { threads: ctx.threads })
+    const qdq = qdqModel(q, classes)
+    const dqs = await createOrtSession(qdq, { threads: ctx.threads })
+    const dqRef = await createOrtSession(qdq, { threads: ctx.threads, optimization: 'disabled' })
+    const outP = q.actParams.at(-1)
+    if (!outP) throw new Error('Cannot compare QDQ codes: no logit quantizer')
+    const fakeCodes = Uint8Array.from(fake, (v) => quantizeValue(v, outP))
     ctx.annotate('onnxruntime', qs.version)
     ctx.annotate('intraOpThreads', qs.threads)
     try {
       const out = await qs.session.run({
         x: new ort.Tensor('float32', x, [n, ...q.net.inputShape]),
       })
+      const feedAll = { x: new ort.Tensor('float32', x, [n, ...q.net.inputShape]) }
       const ortCodes = out['yq']?.data as Uint8Array
-      let equal = 0
-      let maxDiff = 0
-      for (let i = 0; i < codes.length; i++) {
-        const d = Math.abs((codes[i] as number) - (ortCodes[i] as number))
-        if (d === 0) equal++
-        maxDiff = Math.max(maxDiff, d)
-      }
+      const vsOrt = codeAgreement(codes, ortCodes)
+      const qdqRefOut = await dqRef.session.run(feedAll)
+      const qdqFusedOut = await dqs.session.run(feedAll)
+      const vsQdqRef = codeAgreement(fakeCodes, qdqRefOut['yq']?.data as Uint8Array)
+      const vsQdqFused = codeAgreement(fakeCodes, qdqFusedOut['yq']?.data as Uint8Array)
+      const tsVsQdqFused = codeAgreement(codes, qdqFusedOut['yq']?.data as Uint8Array)
       const b = Math.min(params.batch, data.test.n)
       const feed = {
         x: new ort.Tensor('float32', data.test.images.subarray(0, b * size), [
@@ -117,6 +140,7 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
       }
       const fp32: number[] = []
       const int8: number[] = []
+      const qdqMs: number[] = []
       for (let r = 0; r < params.rounds; r++) {
         ctx.signal.throwIfAborted()
         fp32.push(
@@ -137,7 +161,17 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
             })
           ).samples,
         )
+        qdqMs.push(
+          ...(
+            await measureLatency(() => dqs.session.run(feed), {
+              timeMs: params.timeMs,
+              minSamples: 5,
+              maxTimeMs: params.timeMs,
+            })
+          ).samples,
+        )
       }
+      const qdqRatio = bootstrapRatioOfMedians(qdqMs, fp32, { rng: ctx.rng.fork('bootstrap-qdq') })
       const ratio = bootstrapRatioOfMedians(int8, fp32, { rng: ctx.rng.fork('bootstrap') })
       const intTop1 = top1(intLogits, labels)
       const fakeTop1 = top1(fake, labels)
@@ -146,8 +180,18 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
         top1: metric(intTop1 * 100, '%', 'higher'),
         fake_top1: metric(fakeTop1 * 100, '%', 'higher'),
         int_vs_fake_pt: metric(Math.abs(intTop1 - fakeTop1) * 100, 'pt', 'lower'),
-        ort_exact: metric((equal / codes.length) * 100, '%', 'higher'),
-        ort_max_code_diff: metric(maxDiff, 'codes', 'lower'),
+        ort_exact: metric(vsOrt.exact, '%', 'higher'),
+        ort_max_code_diff: metric(vsOrt.max, 'codes', 'lower'),
+        qdq_ref_exact: metric(vsQdqRef.exact, '%', 'higher'),
+        qdq_ref_max_code_diff: metric(vsQdqRef.max, 'codes', 'lower'),
+        qdq_fused_exact: metric(vsQdqFused.exact, '%', 'higher'),
+        qdq_fused_max_code_diff: metric(vsQdqFused.max, 'codes', 'lower'),
+        qdq_fused_vs_ts_exact: metric(tsVsQdqFused.exact, '%', 'higher'),
+        qdq_top1: metric(top1(qdqFusedOut['y']?.data as Float32Array, labels) * 100, '%', 'higher'),
+        latency_qdq_ms: metric(median(qdqMs), 'ms', 'lower', qdqMs),
+        qdq_fp32_ratio: metric(qdqRatio.ratio, 'x', 'lower'),
+        qdq_ratio_lo: metric(qdqRatio.lo, 'x', 'lower'),
+        qdq_ratio_hi: metric(qdqRatio.hi, 'x', 'lower'),
         ort_top1: metric(top1(out['y']?.data as Float32Array, labels) * 100, '%', 'higher'),
         latency_int8_ms: metric(median(int8), 'ms', 'lower', int8),
         latency_fp32_ms: metric(median(fp32), 'ms', 'lower', fp32),
@@ -165,6 +209,8 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
     } finally {
       await qs.session.release()
       await fs.session.release()
+      await dqs.session.release()
+      await dqRef.session.release()
     }
   },
 }

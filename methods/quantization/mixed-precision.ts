@@ -1,15 +1,17 @@
 /**
  * Mixed precision: per-layer weight bits under a size budget (survey §3.1, HAWQ-style).
  *
- *   sensitivity Ω_{j,b}: measured increase of the calibration loss when only layer j has its
- *                        weights quantized at b bits (the rest float; activations float)
- *   allocation:          argmin Σ_j Ω_{j,b_j}  s.t.  Σ_j n_j·b_j ≤ budget·Σ_j n_j  (exhaustive
- *                        search over the few layers of these nets; additivity assumed, as HAWQ)
- *
- * The Hessian-trace sensitivity of HAWQ-v2/v3 is not implemented here: the measured loss increase
- * is the alternative the survey names.
+ *   sensitivity Ω_{j,b}, one of
+ *     measured: increase of the calibration loss when only layer j has its weights quantized at
+ *               b bits (the rest float; activations float)
+ *     hessian:  HAWQ-v2's second-order estimate ½·Tr(H_j)/n_j · ‖Q_b(W_j) − W_j‖², with Tr(H_j)
+ *               from Hutchinson's estimator (hessian-trace.ts)
+ *   allocation: argmin Σ_j Ω_{j,b_j}  s.t.  Σ_j n_j·b_j ≤ budget·Σ_j n_j  (exhaustive search over
+ *               the few layers of these nets; additivity assumed, as HAWQ)
  */
 import * as tf from '@tensorflow/tfjs-core'
+import type { Rng } from '../../harness/run/rng.ts'
+import { layerHessianTraces, type TraceEstimate } from './hessian-trace.ts'
 import { forwardTf, netTensors, outChannels, type QNet, weightedLayers } from './qnet.ts'
 import { quantizeWeights, type WeightQuantConfig } from './weight-quant.ts'
 
@@ -55,6 +57,30 @@ export function sensitivities(
       return lossWith(net, x, y, new Map([[j, q.values]])) - ref
     }),
   )
+}
+
+/**
+ * Ω[j][k] = ½·Tr(H_j)/n_j · ‖Q_{bits[k]}(W_j) − W_j‖², and the trace estimates (inputs only: the
+ * cross-entropy's Hessian in the logits, diag(p) − ppᵀ, does not involve labels).
+ */
+export function hessianSensitivities(
+  net: QNet,
+  x: Float32Array,
+  bits: readonly number[],
+  base: Omit<WeightQuantConfig, 'bits'>,
+  samples: number,
+  rng: Rng,
+): { omega: number[][]; traces: TraceEstimate } {
+  const traces = layerHessianTraces(net, x, samples, rng)
+  const omega = weightedLayers(net).map((l, j) =>
+    bits.map((b) => {
+      const q = quantizeWeights(l.w, outChannels(l), { ...base, bits: b }).values
+      let e = 0
+      for (let i = 0; i < q.length; i++) e += ((q[i] as number) - (l.w[i] as number)) ** 2
+      return (0.5 * (traces.trace[j] as number) * e) / l.w.length
+    }),
+  )
+  return { omega, traces }
 }
 
 /** The allocation (bits per layer) minimising Σ Ω under the average-bits budget. */

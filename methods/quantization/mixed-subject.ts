@@ -1,13 +1,13 @@
 /**
  * `quant-mixed`: per-layer weight bits at a given average (weighted by parameter count), either
- * uniform (every layer at ⌊average⌋ bits) or allocated from measured sensitivities
- * (mixed-precision.ts); per-channel MSE weights, 8-bit activations.
+ * uniform (every layer at ⌊average⌋ bits) or allocated from measured-loss or Hessian-trace
+ * sensitivities (mixed-precision.ts); per-channel MSE weights, 8-bit activations.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { z } from 'zod'
 import type { ImageDataset } from '../../datasets/image-data.ts'
 import type { SubjectDef } from '../../harness/types.ts'
-import { allocateBits, sensitivities } from './mixed-precision.ts'
+import { allocateBits, hessianSensitivities, sensitivities } from './mixed-precision.ts'
 import { costMetrics, fidelityMetrics, NetFields, netConfig, prepare } from './pipeline.ts'
 import { activationHook, ptq } from './ptq.ts'
 import { logitsOf, netTensors, outChannels, weightedLayers } from './qnet.ts'
@@ -17,8 +17,12 @@ export const MixedParams = z.strictObject({
   ...NetFields,
   /** Average weight bits (parameter-weighted). @default 3 */
   averageBits: z.number().min(2).max(8).default(3),
-  /** @default 'sensitivity' */
-  allocation: z.enum(['uniform', 'sensitivity']).default('sensitivity'),
+  /** `sensitivity`: measured loss increase; `hessian`: Hutchinson trace (HAWQ-v2). @default 'sensitivity' */
+  allocation: z.enum(['uniform', 'sensitivity', 'hessian']).default('sensitivity'),
+  /** Rademacher vectors per layer of the Hutchinson estimator. @default 16 */
+  hutchinsonSamples: z.number().int().min(2).default(16),
+  /** Calibration examples of the loss whose Hessian is estimated. @default 256 */
+  hessianExamples: z.number().int().positive().default(256),
   /** Candidate bits per layer. @default [2, 3, 4, 6, 8] */
   candidates: z.array(z.number().int().min(2).max(8)).default([2, 3, 4, 6, 8]),
   /** Calibration examples used to measure sensitivities. @default 500 */
@@ -43,18 +47,40 @@ export const quantMixed: SubjectDef<MixedParams, ImageDataset> = {
       scheme: 'uniform',
     }
     let bits: number[]
+    const extra: Record<string, { value: number; unit: string; better: 'lower' | 'higher' }> = {}
+    const t0 = ctx.now()
     if (params.allocation === 'uniform') {
       bits = layers.map(() => Math.floor(params.averageBits))
     } else {
       const size = prep.net.inputShape.reduce((a, b) => a * b, 1)
       const n = Math.min(params.sensitivityExamples, data.calibration.n)
-      const omega = sensitivities(
-        prep.net,
-        data.calibration.images.subarray(0, n * size),
-        data.calibration.labels.subarray(0, n),
-        params.candidates,
-        base,
-      )
+      const x = data.calibration.images.subarray(0, n * size)
+      const y = data.calibration.labels.subarray(0, n)
+      let omega: number[][]
+      if (params.allocation === 'hessian') {
+        const nh = Math.min(n, params.hessianExamples)
+        const h = hessianSensitivities(
+          prep.net,
+          x.subarray(0, nh * size),
+          params.candidates,
+          base,
+          params.hutchinsonSamples,
+          ctx.rng.fork('hutchinson'),
+        )
+        omega = h.omega
+        ctx.annotate('hessianTraces', h.traces.trace.map((t) => t.toPrecision(4)).join('/'))
+        ctx.annotate('hessianTraceStderr', h.traces.stderr.map((t) => t.toPrecision(2)).join('/'))
+        // How well Hutchinson pinned the traces: the largest relative standard error over layers.
+        extra['trace_rel_se'] = {
+          value: Math.max(
+            ...h.traces.stderr.map((se, j) => se / Math.abs(h.traces.trace[j] as number)),
+          ),
+          unit: '',
+          better: 'lower',
+        }
+      } else {
+        omega = sensitivities(prep.net, x, y, params.candidates, base)
+      }
       bits = allocateBits(
         omega,
         layers.map((l) => l.w.length),
@@ -62,6 +88,7 @@ export const quantMixed: SubjectDef<MixedParams, ImageDataset> = {
         params.averageBits,
       )
     }
+    const allocateS = (ctx.now() - t0) / 1000
     ctx.annotate('bits', bits.join('/'))
     const weights = layers.map(
       (l, j) => quantizeWeights(l.w, outChannels(l), { ...base, bits: bits[j] as number }).values,
@@ -91,6 +118,8 @@ export const quantMixed: SubjectDef<MixedParams, ImageDataset> = {
         ...fidelityMetrics(prep, logits, data.test.labels),
         ...costMetrics(prep.net, bits, 8),
         avg_bits: { value: avg, unit: 'bit', better: 'lower' },
+        allocate_s: { value: allocateS, unit: 's', better: 'lower' },
+        ...extra,
       }
     } finally {
       for (const p of t) tf.dispose([p.w, p.b])

@@ -16,10 +16,10 @@ import type { QNet } from './qnet.ts'
 const { onnx } = onnxProto
 const T = onnx.TensorProto.DataType
 
-type Tensor = onnxProto.onnx.ITensorProto
-type Node = onnxProto.onnx.INodeProto
+export type Tensor = onnxProto.onnx.ITensorProto
+export type Node = onnxProto.onnx.INodeProto
 
-function tensor(name: string, dims: number[], type: number, data: ArrayBufferView): Tensor {
+export function tensor(name: string, dims: number[], type: number, data: ArrayBufferView): Tensor {
   return onnx.TensorProto.create({
     name,
     dims,
@@ -28,7 +28,7 @@ function tensor(name: string, dims: number[], type: number, data: ArrayBufferVie
   })
 }
 
-function ints(name: string, values: number[]) {
+export function ints(name: string, values: number[]) {
   return onnx.AttributeProto.create({
     name,
     type: onnx.AttributeProto.AttributeType.INTS,
@@ -36,11 +36,11 @@ function ints(name: string, values: number[]) {
   })
 }
 
-function int(name: string, value: number) {
+export function int(name: string, value: number) {
   return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: value })
 }
 
-function valueInfo(name: string, dims: (number | string)[], type: number) {
+export function valueInfo(name: string, dims: (number | string)[], type: number) {
   return onnx.ValueInfoProto.create({
     name,
     type: {
@@ -55,7 +55,7 @@ function valueInfo(name: string, dims: (number | string)[], type: number) {
 }
 
 /** Row permutation of a dense weight [fanIn, out] from NHWC-flatten to NCHW-flatten order. */
-function toNchwRows(w: ArrayLike<number>, out: number, hwc: number[]): Float64Array {
+export function toNchwRows(w: ArrayLike<number>, out: number, hwc: number[]): Float64Array {
   const [h = 1, wd = 1, c = 1] = hwc
   const res = new Float64Array(w.length)
   for (let y = 0; y < h; y++)
@@ -69,7 +69,7 @@ function toNchwRows(w: ArrayLike<number>, out: number, hwc: number[]): Float64Ar
 }
 
 /** [fanIn, out] (rows) or HWIO → OIHW. */
-function toOihw(w: ArrayLike<number>, k: number, cin: number, out: number): Float64Array {
+export function toOihw(w: ArrayLike<number>, k: number, cin: number, out: number): Float64Array {
   const res = new Float64Array(w.length)
   for (let y = 0; y < k; y++)
     for (let x = 0; x < k; x++)
@@ -79,7 +79,7 @@ function toOihw(w: ArrayLike<number>, k: number, cin: number, out: number): Floa
   return res
 }
 
-interface Skeleton {
+export interface Skeleton {
   kind: 'dense' | 'conv' | 'maxpool' | 'flatten'
   size?: number
   /** Output channels of a convolution (IntLayer `out`, QLayer `cout`). */
@@ -88,7 +88,7 @@ interface Skeleton {
 }
 
 /** Shared walk: tracks the NHWC shape so dense weights can be permuted after a flatten. */
-function walk(
+export function walk(
   layers: readonly Skeleton[],
   inputShape: readonly number[],
   visit: (i: number, shapeBefore: number[], flattenedFrom: number[] | undefined) => void,
@@ -112,7 +112,7 @@ function walk(
   })
 }
 
-function model(
+export function model(
   nodes: Node[],
   inits: Tensor[],
   inputs: ReturnType<typeof valueInfo>[],
@@ -135,7 +135,7 @@ function model(
 }
 
 /** Prologue: x float [N, ...] → NCHW (images) or [N, F] (flat). */
-function prologue(inputShape: readonly number[], nodes: Node[]): string {
+export function prologue(inputShape: readonly number[], nodes: Node[]): string {
   if (inputShape.length === 3) {
     nodes.push(
       onnx.NodeProto.create({

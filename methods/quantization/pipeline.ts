@@ -9,7 +9,7 @@ import type { z } from 'zod'
 import type { ImageDataset } from '../../datasets/image-data.ts'
 import { type Metrics, metric, type TrialContext } from '../../harness/types.ts'
 import { ClassifierConfig, trainedClassifier } from '../../models/trained-classifier.ts'
-import { logitKl, sqnrDb, top1 } from './fidelity.ts'
+import { argmaxRows, logitKl, sqnrDb, top1 } from './fidelity.ts'
 import { extractQNet, layerMacs, logitsOf, netTensors, type QNet, weightedLayers } from './qnet.ts'
 
 /** Subject params that pick the float network (same keys as ClassifierConfig). */
@@ -62,10 +62,15 @@ export function netConfig(
   }
 }
 
-/** Top-1, its drop from fp32 (points), logit KL and SQNR against the float logits. */
+/**
+ * Top-1, its drop from fp32 (points), agreement with the fp32 predictions (the fraction of test
+ * examples whose argmax is unchanged: less noisy than top-1 differences), logit KL and SQNR.
+ */
 export function fidelityMetrics(prep: Prepared, logits: Float32Array, labels: Int32Array): Metrics {
   const acc = top1(logits, labels)
+  const classes = logits.length / labels.length
   return {
+    fp_agree: metric(top1(logits, argmaxRows(prep.fpLogits, classes)) * 100, '%', 'higher'),
     top1: metric(acc * 100, '%', 'higher'),
     top1_drop: metric((prep.fpTop1 - acc) * 100, 'pt', 'lower'),
     logit_kl: metric(

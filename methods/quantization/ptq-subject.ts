@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { z } from 'zod'
 import type { ImageDataset } from '../../datasets/image-data.ts'
-import type { SubjectDef } from '../../harness/types.ts'
+import { metric, type SubjectDef } from '../../harness/types.ts'
 import { CALIBRATORS } from './calibrators.ts'
 import { WEIGHT_SCHEMES } from './non-uniform.ts'
 import { costMetrics, fidelityMetrics, NetFields, netConfig, prepare } from './pipeline.ts'
@@ -39,8 +39,15 @@ export const PtqParams = z.strictObject({
   biasCorrection: z.boolean().default(false),
   /** @default false */
   equalize: z.boolean().default(false),
-  /** AdaRound steps per layer. @default 300 */
+  /** AdaRound steps per layer (the paper uses ~10k). @default 300 */
   adaroundIterations: z.number().int().min(1).default(300),
+  /** AdaRound reconstructs after the layer's ReLU (the paper's objective), else before. @default true */
+  adaroundPostActivation: z.boolean().default(true),
+  /**
+   * AdaRound's Adam learning rate on V; unset: 30 / adaroundIterations, so that a short budget
+   * still moves V across the rounding range and the regulariser decides (nearly) every weight.
+   */
+  adaroundLr: z.number().positive().optional(),
 })
 export type PtqParams = z.output<typeof PtqParams>
 
@@ -65,6 +72,9 @@ export const quantPtq: SubjectDef<PtqParams, ImageDataset> = {
         ...fidelityMetrics(prep, logits, data.test.labels),
         ...costMetrics(q.net, bits, params.aBits),
         quantize_s: { value: seconds, unit: 's', better: 'lower' },
+        ...(q.undecided
+          ? { adaround_undecided: metric(Math.max(...q.undecided) * 100, '%', 'lower') }
+          : {}),
       }
     } finally {
       for (const p of t) tf.dispose([p.w, p.b])

@@ -3,7 +3,8 @@
  *
  *   1. cross-layer equalisation (optional)
  *   2. calibrate activation ranges at every quantization point on the float network
- *      (A bits, unsigned asymmetric codes; the logits always 8 bits)
+ *      (A bits, unsigned asymmetric codes; the logits always 8 bits, min-max; the input by
+ *      min-max when the calibrator is KL, see calibrateActivations)
  *   3. per weighted layer, in order:
  *        weights: uniform / non-uniform quantizer, nearest or stochastic rounding, or AdaRound
  *                 against the layer's inputs in the partly quantized network
@@ -42,6 +43,10 @@ export interface PtqConfig {
   equalize: boolean
   /** @default 300 */
   adaroundIterations?: number
+  /** Reconstruct after the layer's activation. @default true */
+  adaroundPostActivation?: boolean
+  /** @default 30 / adaroundIterations */
+  adaroundLr?: number | undefined
 }
 
 /** A fake-quantized network: the (equalised) float net plus dequantized weights and act ranges. */
@@ -53,6 +58,8 @@ export interface QuantizedNet {
   wParams: QParams[][]
   /** One per quantization point (input, then each weighted layer's output). */
   actParams: QParams[]
+  /** With AdaRound: per weighted layer, the fraction of weights its soft rounding left undecided. */
+  undecided?: number[]
 }
 
 export function activationSpec(bits: number): QuantSpec {
@@ -140,7 +147,12 @@ function calibrateActivations(
       o += p.length
     }
     const last = i === points - 1
-    return calibrate(all, activationSpec(last ? 8 : aBits), last ? 'minmax' : calib)
+    // KL on the network input fails on MNIST: pixels are multiples of 1/255, so only every 8th of
+    // the 2048 bins is occupied, and at 16 levels a tiny threshold (one bin per group: Q ≈ P but
+    // for the outlier bin) scores lower than the full range; it clipped the input at 0.009 and
+    // top-1 fell to 10 %. The input's range is known ([0, 1]): min-max there, KL inside.
+    const c = last || (i === 0 && calib === 'kl') ? 'minmax' : calib
+    return calibrate(all, activationSpec(last ? 8 : aBits), c)
   })
 }
 
@@ -153,6 +165,7 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
   const weights: Float32Array[] = []
   const biases: Float32Array[] = []
   const wParams: QParams[][] = []
+  const undecided: number[] = []
   const floatT = netTensors(net)
   const size = net.inputShape.reduce((a, b) => a * b, 1)
   const nCalib = calibX.length / size
@@ -196,7 +209,7 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
           const shape = { n: nSub, h: side, w: side, c: l.cin }
           rows = samplePatches([xq, xf], shape, l.k, 4096, rng.fork(`patches-${j}`))
         }
-        values = adaround(
+        const r = adaround(
           l.w,
           fanIn,
           channels,
@@ -206,8 +219,13 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
           {
             rng: rng.fork(`adaround-${j}`),
             iterations: config.adaroundIterations ?? 300,
+            learningRate: config.adaroundLr ?? 30 / (config.adaroundIterations ?? 300),
+            bias: l.b,
+            relu: l.relu && (config.adaroundPostActivation ?? true),
           },
         )
+        values = r.values
+        undecided.push(r.undecided)
       } else {
         const q = quantizeWeights(l.w, channels, wc, rng.fork(`round-${j}`))
         values = q.values
@@ -232,5 +250,12 @@ export function ptq(net0: QNet, calibX: Float32Array, config: PtqConfig, rng: Rn
   } finally {
     for (const p of floatT) tf.dispose([p.w, p.b])
   }
-  return { net, weights, biases, wParams, actParams }
+  return {
+    net,
+    weights,
+    biases,
+    wParams,
+    actParams,
+    ...(undecided.length > 0 ? { undecided } : {}),
+  }
 }
