@@ -5,7 +5,7 @@
 import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import { type DenseStack, maxRelativeError } from '../../datasets/dense-stack.ts'
-import { createOrtSession } from '../../harness/backends/onnx.ts'
+import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
 import { TimingParams, timedMetrics } from '../../harness/measure/latency.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
 import { denseStackModel } from './graph.ts'
@@ -27,9 +27,7 @@ export const onnxruntimeDense: SubjectDef<z.output<typeof Params>, DenseStack> =
     })
     const { session } = ortSession
     ctx.annotate('backend', `onnxruntime-${ortSession.executionProvider}`)
-    ctx.annotate('onnxruntime', ortSession.version)
-    ctx.annotate('intraOpThreads', ortSession.threads)
-    ctx.annotate('interOpThreads', ortSession.interOpThreads)
+    annotateOrtSession(ctx, ortSession)
     const first = stack.layers[0]
     if (!first) throw new RangeError('dense-stack has no layers')
     const feeds = { x: new ort.Tensor('float32', stack.input, [stack.batch, first.inputs]) }

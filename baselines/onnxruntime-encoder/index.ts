@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import { maxRelativeError } from '../../datasets/dense-stack.ts'
 import type { PrunedEncoder } from '../../datasets/pruned-encoder.ts'
-import { createOrtSession } from '../../harness/backends/onnx.ts'
+import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
 import { TimingParams, timedMetrics } from '../../harness/measure/latency.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
 import { encoderBlocksModel } from '../../models/sparse/encoder-onnx.ts'
@@ -25,8 +25,7 @@ export const onnxruntimeEncoder: SubjectDef<z.output<typeof Params>, PrunedEncod
     const s = await createOrtSession(encoderBlocksModel(data), { threads: ctx.threads })
     const prepareMs = ctx.now() - t0
     ctx.annotate('backend', `onnxruntime-${s.executionProvider}`)
-    ctx.annotate('onnxruntime', s.version)
-    ctx.annotate('intraOpThreads', s.threads)
+    annotateOrtSession(ctx, s)
     const feeds = { h: new ort.Tensor('float32', data.h0, [data.seqLength, data.dModel]) }
     try {
       const y = (await s.session.run(feeds)).y?.data as Float32Array

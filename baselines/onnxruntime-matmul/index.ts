@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import { maxRelativeError } from '../../datasets/dense-stack.ts'
 import { type SparseMatmul, spmmMetrics } from '../../datasets/sparse-matmul.ts'
-import { createOrtSession } from '../../harness/backends/onnx.ts'
+import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
 import { TimingParams } from '../../harness/measure/latency.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
 import { linearReluModel, transpose } from './graph.ts'
@@ -37,8 +37,7 @@ export const onnxruntimeMatmul: SubjectDef<z.output<typeof Params>, SparseMatmul
     const prepareMs = ctx.now() - t0
     const { session } = ortSession
     ctx.annotate('backend', `onnxruntime-${ortSession.executionProvider}`)
-    ctx.annotate('onnxruntime', ortSession.version)
-    ctx.annotate('intraOpThreads', ortSession.threads)
+    annotateOrtSession(ctx, ortSession)
     ctx.annotate('layout', params.layout)
     const input = wx ? d.x : transpose(d.x, K, N)
     const feeds = { x: new ort.Tensor('float32', input, wx ? [K, N] : [N, K]) }

@@ -29,6 +29,16 @@ export interface OrtSession {
   version: string
 }
 
+/** Records on the trial which onnxruntime ran it and with how many threads. */
+export function annotateOrtSession(
+  ctx: { annotate(key: string, value: string | number): void },
+  s: OrtSession,
+): void {
+  ctx.annotate('onnxruntime', s.version)
+  ctx.annotate('intraOpThreads', s.threads)
+  ctx.annotate('interOpThreads', s.interOpThreads)
+}
+
 /**
  * Whether the CUDA execution provider can actually load: onnxruntime-node lists "cuda" even when
  * its provider libraries were never installed (`onnxruntime-node-install=skip`), so look for them.

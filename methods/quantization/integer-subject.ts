@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import type { ImageDataset } from '../../datasets/image-data.ts'
-import { createOrtSession } from '../../harness/backends/onnx.ts'
+import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
 import { measureLatency } from '../../harness/measure/latency.ts'
 import { bootstrapRatioOfMedians } from '../../harness/stats/compare.ts'
 import { median } from '../../harness/stats/describe.ts'
@@ -117,8 +117,7 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
     const outP = q.actParams.at(-1)
     if (!outP) throw new Error('Cannot compare QDQ codes: no logit quantizer')
     const fakeCodes = Uint8Array.from(fake, (v) => quantizeValue(v, outP))
-    ctx.annotate('onnxruntime', qs.version)
-    ctx.annotate('intraOpThreads', qs.threads)
+    annotateOrtSession(ctx, qs)
     try {
       const out = await qs.session.run({
         x: new ort.Tensor('float32', x, [n, ...q.net.inputShape]),

@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import { maxRelativeError } from '../../datasets/dense-stack.ts'
 import type { PrunedEncoder } from '../../datasets/pruned-encoder.ts'
-import { createOrtSession } from '../../harness/backends/onnx.ts'
+import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
 import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
 import { encoderBlocksModel } from '../../models/sparse/encoder-onnx.ts'
 import { nativeAvailable, nativeToolchain } from './codegen-c.ts'
@@ -71,8 +71,7 @@ export const sparseEncoder: SubjectDef<z.output<typeof Params>, PrunedEncoder> =
       )
       const m = interleavedMetrics(timed)
       ctx.annotate('backend', 'sparse-engine-native')
-      ctx.annotate('onnxruntime', s.version)
-      ctx.annotate('intraOpThreads', s.threads)
+      annotateOrtSession(ctx, s)
       ctx.annotate('kernelThreads', 1)
       ctx.annotate(
         'layers',

@@ -16,7 +16,7 @@ import { z } from 'zod'
 import { maxRelativeError } from '../../datasets/dense-stack.ts'
 import type { ImageDataset } from '../../datasets/image-data.ts'
 import { toTensors } from '../../datasets/image-data.ts'
-import { createOrtSession } from '../../harness/backends/onnx.ts'
+import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
 import { exportToOnnx } from '../../harness/backends/onnx-export.ts'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
@@ -191,8 +191,7 @@ export const sparseMlp: SubjectDef<Params, ImageDataset> = {
         { timeMs, minSamples, now: () => ctx.now() },
       )
       ctx.annotate('backend', `sparse-engine-${target}`)
-      ctx.annotate('onnxruntime', s.version)
-      ctx.annotate('intraOpThreads', s.threads)
+      annotateOrtSession(ctx, s)
       ctx.annotate('kernelThreads', 1)
       ctx.annotate('layers', choices.map((c) => `${c.kind}:${c.detail}`).join('; '))
       return {
