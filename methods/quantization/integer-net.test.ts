@@ -6,22 +6,11 @@ import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { dequantizeCodes, quantizeInput, runIntNet, toIntNet } from './integer-net.ts'
 import { floatModel, qlinearModel } from './onnx-qlinear.ts'
-import { activationHook, type PtqConfig, ptq, quantizedTensors } from './ptq.ts'
+import { activationHook, ptq, quantizedTensors } from './ptq.ts'
 import { logitsOf, netTensors } from './qnet.ts'
-import { tinyInputs, tinyNet } from './test-net.ts'
+import { plainPtq, tinyInputs, tinyNet } from './test-net.ts'
 
-const CONFIG: PtqConfig = {
-  wBits: 7,
-  aBits: 8,
-  symmetric: true,
-  granularity: 'channel',
-  wCalib: 'minmax',
-  aCalib: 'minmax',
-  rounding: 'nearest',
-  scheme: 'uniform',
-  biasCorrection: false,
-  equalize: false,
-}
+const CONFIG = plainPtq({ wBits: 7 })
 
 test('the integer kernel matches fake quantization to within one logit code', async () => {
   await initTfjs()

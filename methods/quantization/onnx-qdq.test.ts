@@ -5,23 +5,12 @@ import * as ort from 'onnxruntime-node'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { qdqModel } from './onnx-qdq.ts'
-import { activationHook, type PtqConfig, ptq, quantizedTensors } from './ptq.ts'
+import { activationHook, ptq, quantizedTensors } from './ptq.ts'
 import { logitsOf } from './qnet.ts'
 import { quantizeValue } from './quantizer.ts'
-import { tinyInputs, tinyNet } from './test-net.ts'
+import { plainPtq, tinyInputs, tinyNet } from './test-net.ts'
 
-const BASE: PtqConfig = {
-  wBits: 8,
-  aBits: 8,
-  symmetric: true,
-  granularity: 'channel',
-  wCalib: 'minmax',
-  aCalib: 'minmax',
-  rounding: 'nearest',
-  scheme: 'uniform',
-  biasCorrection: false,
-  equalize: false,
-}
+const BASE = plainPtq()
 
 for (const c of [
   { wBits: 8, aBits: 8, symmetric: true, granularity: 'channel' as const },

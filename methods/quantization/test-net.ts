@@ -1,5 +1,6 @@
 /** A tiny random conv net (for tests): conv3x3·4 → maxpool2 → flatten → dense 8 → dense 3. */
 import { Rng } from '../../harness/run/rng.ts'
+import type { PtqConfig } from './ptq.ts'
 import type { QNet } from './qnet.ts'
 
 export function tinyNet(seed = 1): QNet {
@@ -46,4 +47,21 @@ export function tinyNet(seed = 1): QNet {
 export function tinyInputs(n: number, seed = 2): Float32Array {
   const rng = new Rng(seed)
   return Float32Array.from({ length: n * 36 }, () => rng.next())
+}
+
+/** Plain PTQ (nearest rounding, min-max, no corrections) at W8A8 per channel, for overriding. */
+export function plainPtq(over: Partial<PtqConfig> = {}): PtqConfig {
+  return {
+    wBits: 8,
+    aBits: 8,
+    symmetric: true,
+    granularity: 'channel',
+    wCalib: 'minmax',
+    aCalib: 'minmax',
+    rounding: 'nearest',
+    scheme: 'uniform',
+    biasCorrection: false,
+    equalize: false,
+    ...over,
+  }
 }
