@@ -25,6 +25,8 @@ export interface Ratio {
   lo: number
   hi: number
   metric: string
+  /** The subject id the ratio is against. */
+  baseline: string
 }
 
 export interface TableRow {
@@ -45,7 +47,8 @@ export interface ReportTable {
 }
 
 /** What a table needs of a suite: a resolved suite, or the same fields from a saved one. */
-export type TableSuite = Pick<ResolvedSuite, 'name' | 'baseline' | 'tables'>
+export type TableSuite = Pick<ResolvedSuite, 'name' | 'baseline' | 'tables'> &
+  Partial<Pick<ResolvedSuite, 'baselineOf'>>
 
 function paramLabel(v: unknown): string {
   return typeof v === 'object' ? canonicalJson(v) : String(v)
@@ -92,6 +95,7 @@ function ratioOf(
   metric: string,
   row: MetricAggregate,
   base: MetricAggregate,
+  baseline: string,
   seed: string,
 ): Ratio | undefined {
   const pick = (m: MetricAggregate) => (m.samples.length > 0 ? m.samples : m.values)
@@ -99,7 +103,7 @@ function ratioOf(
   if (a.length === 0 || b.length === 0) return undefined
   try {
     const r = bootstrapRatioOfMedians(a, b, { rng: new Rng(0).fork(seed), resamples: 400 })
-    return { value: r.ratio, lo: r.lo, hi: r.hi, metric }
+    return { value: r.ratio, lo: r.lo, hi: r.hi, metric, baseline }
   } catch {
     return undefined
   }
@@ -115,7 +119,8 @@ export function buildTables(suite: TableSuite, records: readonly TrialRecord[]):
       : allMetrics.length > 0
         ? [{ name: 'all', metrics: allMetrics }]
         : []
-  const baselines = groups.filter((g) => g.subject.id === suite.baseline)
+  // A subject may be paired with its own baseline (same thread count, say); else the suite's.
+  const baselineOf = (id: string) => suite.baselineOf?.[id] ?? suite.baseline
   return specs.map((spec) => {
     const params = varyingParams(groups, spec.hide ?? [])
     const datasets = new Set(groups.map((g) => g.dataset.id))
@@ -130,11 +135,20 @@ export function buildTables(suite: TableSuite, records: readonly TrialRecord[]):
         const v = group.dataset.params[p] ?? group.subject.params[p]
         labels[p] = v === undefined ? '' : paramLabel(v)
       }
-      const base = suite.baseline !== undefined ? findBaseline(group, baselines) : undefined
+      const baseId = baselineOf(group.subject.id)
+      const base =
+        baseId !== undefined
+          ? findBaseline(
+              group,
+              groups.filter((g) => g.subject.id === baseId),
+            )
+          : undefined
       const m = group.metrics[primary]
       const bm = base?.metrics[primary]
       const ratio =
-        m && bm ? ratioOf(primary, m, bm, canonicalJson([group.subject, group.dataset])) : undefined
+        m && bm && baseId !== undefined
+          ? ratioOf(primary, m, bm, baseId, canonicalJson([group.subject, group.dataset]))
+          : undefined
       return { labels, group, ratio }
     })
     return {
@@ -187,7 +201,7 @@ export function tableToMarkdown(t: ReportTable): string {
   ]
   for (const r of t.rows) {
     const ratio = r.ratio
-      ? `${r.ratio.value.toFixed(2)} [${r.ratio.lo.toFixed(2)}, ${r.ratio.hi.toFixed(2)}]`
+      ? `${r.ratio.value.toFixed(2)} [${r.ratio.lo.toFixed(2)}, ${r.ratio.hi.toFixed(2)}]${r.ratio.baseline !== t.baseline ? ` vs ${r.ratio.baseline}` : ''}`
       : '–'
     const cells = [
       ...t.labelColumns.map((c) => r.labels[c] ?? ''),
@@ -235,7 +249,7 @@ export function tablesToCsv(tables: readonly ReportTable[]): string {
           median: m.median,
           q1: m.q1,
           q3: m.q3,
-          baseline: t.baseline ?? '',
+          baseline: r.ratio?.baseline ?? t.baseline ?? '',
           ratio: isPrimary && r.ratio ? r.ratio.value : '',
           ratio_lo: isPrimary && r.ratio ? r.ratio.lo : '',
           ratio_hi: isPrimary && r.ratio ? r.ratio.hi : '',

@@ -132,3 +132,22 @@ test('overrides that name nothing, or malformed ones, are rejected', () => {
     /baseline: "nope" is not one of/,
   )
 })
+
+test("a subject may name its own baseline, which must be one of the suite's subjects", () => {
+  const paired = {
+    ...fakeSuite,
+    subjects: fakeSuite.subjects.map((s, i) => (i === 1 ? { ...s, baseline: 'reference' } : s)),
+  }
+  const r = resolveSuite(paired, registries, opts)
+  assert.deepEqual(r.baselineOf, {
+    [fakeSuite.subjects[1]?.id ?? fakeSuite.subjects[1]?.name ?? '']: 'reference',
+  })
+  const wrong = {
+    ...fakeSuite,
+    subjects: fakeSuite.subjects.map((s, i) => (i === 1 ? { ...s, baseline: 'nobody' } : s)),
+  }
+  assert.match(
+    errorOf(() => resolveSuite(wrong, registries, opts)),
+    /subjects\[1\]\.baseline: "nobody" is not one of the suite's subjects/,
+  )
+})

@@ -62,6 +62,8 @@ export interface ResolvedSuite {
   seeds: number
   timeoutS: number
   baseline: string | undefined
+  /** Subjects compared with another baseline than the suite's: subject id -> baseline id. */
+  baselineOf: Record<string, string>
   datasets: ResolvedEntry[]
   subjects: ResolvedEntry[]
   tables: TableSpec[]
@@ -266,6 +268,17 @@ export function resolveSuite(
     )
   }
 
+  const baselineOf: Record<string, string> = {}
+  suite.subjects.forEach((entry, i) => {
+    if (entry.baseline === undefined) return
+    if (!subjects.some((s) => s.id === entry.baseline))
+      throw suiteError(
+        source,
+        `subjects[${i}].baseline: "${entry.baseline}" is not one of the suite's subjects ${quoteList(subjects.map((s) => s.id))}`,
+      )
+    baselineOf[entry.id ?? entry.name] = entry.baseline
+  })
+
   const trials: TrialSpec[] = []
   for (const d of datasets) {
     const ddef = registries.datasets.get(d.name)
@@ -310,6 +323,7 @@ export function resolveSuite(
     seeds,
     timeoutS,
     baseline: suite.baseline,
+    baselineOf,
     datasets,
     subjects,
     tables: suite.tables,

@@ -17,6 +17,12 @@ const EntrySchema = z.strictObject({
   grid: Grid.optional(),
 })
 
+/** A subject entry may name its own baseline (e.g. a two-thread kernel against two-thread dense). */
+const SubjectEntrySchema = EntrySchema.extend({
+  /** Subject id this subject's ratios are taken against. @default the suite's `baseline` */
+  baseline: Name.optional(),
+})
+
 /** What a profile or a command-line override may change. */
 const PatchSchema = z.strictObject({
   seeds: z.number().int().min(1).optional(),
@@ -59,7 +65,7 @@ export const SuiteSpecSchema = z.strictObject({
   name: Name,
   description: z.string().min(1),
   datasets: z.array(EntrySchema).min(1),
-  subjects: z.array(EntrySchema).min(1),
+  subjects: z.array(SubjectEntrySchema).min(1),
   /** The subject id every other subject is compared with. */
   baseline: z.string().optional(),
   /** Seeds per trial point (>= 3 in `default` and `paper` for accuracy-type metrics). */
