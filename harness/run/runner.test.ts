@@ -148,6 +148,14 @@ test('cost-aware shards from an earlier run cover every trial once and balance i
   assert.equal(s1.inShard + s2.inShard, trials.length)
   // The one long trial gets a shard to itself.
   assert.equal(Math.min(s1.inShard, s2.inShard), 1)
+  assert.equal(mergeRuns(tmp(), [a, b], { force: false, logger: quiet }).added, trials.length)
+  // A shard split by key hash does not complete a cost-aware one: merge refuses the pair.
+  const c = tmp()
+  await runTrials(trials, options(c, { shard: { index: 2, count: 2 } }))
+  assert.throws(
+    () => mergeRuns(tmp(), [a, c], { force: false, logger: quiet }),
+    /Cannot merge: the shards were split differently .*by costs:[0-9a-f]{12}; .*by key-hash/,
+  )
 })
 
 test('merge refuses records from different environments unless forced', async () => {

@@ -8,7 +8,7 @@
  * nothing for the trial in flight, so re-running completes exactly the missing trials.
  */
 import { fork } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Registries } from '../registry.ts'
@@ -25,7 +25,14 @@ import {
   trialRecord,
 } from './execute.ts'
 import { type ProgressSink, RunProgress } from './progress.ts'
-import { assignShards, inShard, type Shard } from './shard.ts'
+import {
+  assignShards,
+  inShard,
+  SHARD_FILE,
+  type Shard,
+  type ShardManifest,
+  shardSplit,
+} from './shard.ts'
 
 export const RECORDS_FILE = 'records.jsonl'
 
@@ -96,6 +103,14 @@ export async function runTrials(
   const mine = trials.filter((t) =>
     assigned && shard ? assigned.get(t.key) === shard.index : inShard(t.key, shard),
   )
+  if (shard && shard.count > 1) {
+    const manifest: ShardManifest = {
+      ...shard,
+      total: trials.length,
+      split: shardSplit(assigned ? shardCosts : undefined),
+    }
+    writeFileSync(join(options.outDir, SHARD_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+  }
   const todo = mine.filter((t) => options.force || !done.has(t.key))
   const summary: RunSummary = {
     total: trials.length,

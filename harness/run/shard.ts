@@ -97,3 +97,21 @@ export function assignShards(
   }
   return out
 }
+
+/** What a shard folder records of how its run was split (shard.json); merge checks they agree. */
+export interface ShardManifest {
+  index: number
+  count: number
+  /** Trials in the whole run, before sharding. */
+  total: number
+  /** `key-hash`, or `costs:<hash of the durations>` for cost-aware shards. */
+  split: string
+}
+
+export const SHARD_FILE = 'shard.json'
+
+export function shardSplit(costs: ReadonlyMap<string, number> | undefined): string {
+  if (!costs) return 'key-hash'
+  const entries = [...costs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `costs:${createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 12)}`
+}

@@ -15,6 +15,7 @@ import {
 import { join } from 'node:path'
 import { EffbenchError, ErrorCode } from '../errors.ts'
 import { RECORDS_FILE } from '../run/runner.ts'
+import { SHARD_FILE, type ShardManifest } from '../run/shard.ts'
 import type { Logger } from '../types.ts'
 import { appendRecord, formatProblem, readRecords } from './jsonl.ts'
 import type { TrialRecord } from './record.ts'
@@ -38,6 +39,22 @@ export function mergeRuns(
     const { records, problems } = readRecords(file)
     for (const p of problems) options.logger.warn(`${formatProblem(p)}; the line is not merged`)
     incoming.push(...records)
+  }
+  // Shards split differently (one balanced by costs, one by key hash, or by other costs) do not
+  // partition the trials: some would be run twice and some never.
+  const shards = inputs.flatMap((dir) => {
+    const f = join(dir, SHARD_FILE)
+    return existsSync(f) ? [{ dir, m: JSON.parse(readFileSync(f, 'utf8')) as ShardManifest }] : []
+  })
+  const splits = new Set(shards.map(({ m }) => `${m.count}/${m.total}/${m.split}`))
+  if (splits.size > 1 && !options.force) {
+    const what = shards.map(
+      ({ dir, m }) => `"${dir}" ${m.index}/${m.count} of ${m.total} by ${m.split}`,
+    )
+    throw new EffbenchError(
+      ErrorCode.merge,
+      `Cannot merge: the shards were split differently (${what.join('; ')}); rerun them with the same --costs and trials (--force to merge anyway)`,
+    )
   }
   mkdirSync(out, { recursive: true })
   const outFile = join(out, RECORDS_FILE)
