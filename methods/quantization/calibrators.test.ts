@@ -63,3 +63,7 @@ test('klThreshold() ignores exact zeros (a post-ReLU spike that every grid repre
     if (levels === 16) assert.ok(t > 2.58, `t = ${t}`)
   }
 })
+
+test('klThreshold() of an all-zero (dead) activation is 0, not the histogram width', () => {
+  assert.equal(klThreshold(new Float32Array(100), 16), 0)
+})

@@ -64,6 +64,8 @@ export function klThreshold(x: ArrayLike<number>, levels: number, bins = 2048): 
   if (!Number.isInteger(levels) || levels < 2 || levels > bins)
     throw new RangeError(`Cannot calibrate by KL: levels = ${levels} must be in [2, ${bins}]`)
   const { hist, width } = absHistogram(x, bins)
+  // Nothing but zeros (a dead activation): no distribution to match, and no range to clip.
+  if (hist.every((h) => h === 0)) return 0
   let bestI = bins
   let bestKl = Number.POSITIVE_INFINITY
   for (let i = levels; i <= bins; i++) {
