@@ -5,8 +5,8 @@ import { RECORD_SCHEMA_VERSION, type TrialRecord } from '../store/record.ts'
 import { buildTables, tablesToCsv, tableToMarkdown } from './table.ts'
 
 /** One record of `subject` whose latency samples are all `ms`. */
-function record(subject: string, ms: number, rep = 0): TrialRecord {
-  const samples = Array.from({ length: 20 }, (_, i) => ms * (1 + 0.001 * i))
+function record(subject: string, ms: number, rep = 0, n = 20): TrialRecord {
+  const samples = Array.from({ length: n }, (_, i) => ms * (1 + 0.001 * i))
   return {
     schema: RECORD_SCHEMA_VERSION,
     key: `${subject}-${rep}`,
@@ -65,4 +65,26 @@ test('without per-subject baselines every ratio is against the suite baseline', 
   )
   const r = t?.rows.find((x) => x.group.subject.id === 'sparse-2t')?.ratio
   assert.ok(r && Math.abs(r.value - 10 / 1.5) < 1e-6 && r.baseline === 'dense-1t')
+})
+
+test('a timed cell is the median of the pooled samples inside its own quartiles', () => {
+  // Seeds with 40, 10 and 10 samples around 10, 20 and 30 ms: the median of the per-seed medians
+  // is about 20, the pooled median about 10.
+  const spread = [
+    record('dense-1t', 10, 0, 40),
+    record('dense-1t', 20, 1, 10),
+    record('dense-1t', 30, 2, 10),
+  ]
+  const [t] = buildTables(
+    { name: 's', baseline: undefined, tables: [{ name: 'latency', metrics: ['latency_ms'] }] },
+    spread,
+  )
+  const m = t?.rows[0]?.group.metrics.latency_ms
+  assert.ok(m)
+  assert.match(
+    tableToMarkdown(t as NonNullable<typeof t>),
+    new RegExp(`\\| ${m.sampleMedian.toFixed(2)} \\[`),
+  )
+  assert.ok(m.sampleMedian < 11 && m.median > 19)
+  assert.ok(m.q1 <= m.sampleMedian && m.sampleMedian <= m.q3)
 })

@@ -175,8 +175,9 @@ export function formatNumber(x: number): string {
 
 export function formatCell(m: MetricAggregate | undefined): string {
   if (!m) return '–'
+  // The median and quartiles of the same pooled samples (as figures and LaTeX show them).
   if (m.samples.length > 0)
-    return `${formatNumber(m.median)} [${formatNumber(m.q1)}, ${formatNumber(m.q3)}]`
+    return `${formatNumber(m.sampleMedian)} [${formatNumber(m.q1)}, ${formatNumber(m.q3)}]`
   const half = (m.ci.hi - m.ci.lo) / 2
   return m.n > 1 ? `${formatNumber(m.mean)} ± ${formatNumber(half)}` : formatNumber(m.mean)
 }
