@@ -32,8 +32,11 @@ export const ElsayedParams = z.strictObject({
   norm: z.enum(NORMS).default('linf'),
   /** Target distance at the input. @default 0.3 */
   gamma: z.number().positive().default(0.3),
-  /** Hidden layers used besides the input (the first k of the network). @default 0 */
-  hiddenLayers: z.number().int().nonnegative().default(0),
+  /**
+   * Hidden layers used besides the input: the first k of the network, or `all` of them (the
+   * official setup uses the input and every conv layer). @default 0
+   */
+  hiddenLayers: z.union([z.number().int().nonnegative(), z.literal('all')]).default(0),
   /** Target distance at hidden layers. @default 1 */
   gammaHidden: z.number().positive().default(1),
   /** Weight of each hidden layer's term. @default 1 */
@@ -106,14 +109,15 @@ export const elsayed: MarginLossDef<ElsayedParams> = {
     'Large-margin DNN loss (Elsayed 2018): first-order distance hinge at input and hidden layers',
   params: ElsayedParams,
   objective: (p, setup) => {
-    if (p.hiddenLayers > setup.hiddenCuts.length)
+    const k = p.hiddenLayers === 'all' ? setup.hiddenCuts.length : p.hiddenLayers
+    if (k > setup.hiddenCuts.length)
       throw new RangeError(
-        `Cannot build the Elsayed loss: hiddenLayers ${p.hiddenLayers} exceeds the network's ${setup.hiddenCuts.length}`,
+        `Cannot build the Elsayed loss: hiddenLayers ${k} exceeds the network's ${setup.hiddenCuts.length}`,
       )
     const layers: Layer[] = [
       { cut: 'input', gamma: p.gamma, weight: 1 },
       ...setup.hiddenCuts
-        .slice(0, p.hiddenLayers)
+        .slice(0, k)
         .map((cut) => ({ cut, gamma: p.gammaHidden, weight: p.hiddenWeight })),
     ]
     const q = p.norm === 'linf' ? 1 : 2

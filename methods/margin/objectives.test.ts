@@ -6,7 +6,7 @@ import { Rng } from '../../harness/run/rng.ts'
 import type { MarginNet } from '../../models/margin/net.ts'
 import type { Batch } from '../../models/margin/objective.ts'
 import { mlp } from '../../models/mlp.ts'
-import { boundaryGradientNorms, strongestCompetitor } from './elsayed.ts'
+import { boundaryGradientNorms, elsayed, strongestCompetitor } from './elsayed.ts'
 import type { AnyMarginLoss } from './loss-def.ts'
 import { MARGIN_LOSSES } from './losses.ts'
 import { bisectAlong } from './mma.ts'
@@ -45,6 +45,63 @@ test('boundaryGradientNorms() gives ‖W_y − W_i‖_q against the strongest co
   assert.ok(
     Math.abs((l2[0] as number) - Math.sqrt(32)) < 1e-5 &&
       Math.abs((l2[1] as number) - Math.sqrt(8)) < 1e-5,
+  )
+})
+
+function batchOf(x: tf.Tensor, y: tf.Tensor1D): Batch {
+  const n = x.shape[0] as number
+  return {
+    x,
+    y,
+    indices: Int32Array.from({ length: n }, (_, i) => i),
+    step: 0,
+    epoch: 0,
+    rng: new Rng(1),
+  }
+}
+
+test('the Elsayed ℓ∞ objective on a linear net is the clipped hinge on exact distances', () => {
+  const net = linearNet()
+  const batch = batchOf(
+    tf.tensor2d([
+      [1, 0.5],
+      [0.2, 0.9],
+    ]),
+    tf.tensor1d([0, 1], 'int32'),
+  )
+  // Distances 2 / ‖(4, −4)‖₁ = 0.25 and 2.2 / ‖(2, 2)‖₁ = 0.55; γ = 0.5 clips the second.
+  const objective = elsayed.objective(elsayed.params.parse({ gamma: 0.5, epsilon: 1e-9 }), {
+    n: 2,
+    hiddenCuts: [],
+  })
+  const prep = objective.prepare?.(net, batch)
+  const loss = objective.loss(net, batch, prep).dataSync()[0] as number
+  assert.ok(Math.abs(loss - (0.25 + 0) / 2) < 1e-5, `loss ${loss}`)
+})
+
+test('the Elsayed objective with hiddenLayers "all" uses every hidden layer', () => {
+  const model = mlp.build(
+    mlp.params.parse({ inputSize: 4, hidden: [5, 3], numClasses: 3 }),
+    new Rng(2),
+  )
+  const net: MarginNet = { model, head: 'affine', scale: 1 }
+  const batch = batchOf(
+    tf.randomUniform([6, 4], 0, 1, 'float32', 3),
+    tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'),
+  )
+  const setup = { n: 6, hiddenCuts: ['dense1', 'dense2'] }
+  const lossWith = (hiddenLayers: number | 'all') => {
+    const o = elsayed.objective(
+      elsayed.params.parse({ hiddenLayers, gamma: 5, gammaHidden: 5 }),
+      setup,
+    )
+    return o.loss(net, batch, o.prepare?.(net, batch)).dataSync()[0] as number
+  }
+  assert.ok(Math.abs(lossWith('all') - lossWith(2)) < 1e-6)
+  assert.ok(Math.abs(lossWith(2) - lossWith(1)) > 1e-6)
+  assert.throws(
+    () => elsayed.objective(elsayed.params.parse({ hiddenLayers: 3 }), setup),
+    /exceeds/,
   )
 })
 

@@ -126,6 +126,28 @@ describe('margin measures on a linear classifier (closed form)', () => {
     assert.deepEqual(r.fgsm, [1, 0])
     assert.equal(r.pgdAverage, 0.5)
   })
+  test('robustAccuracy() is not fooled by a saturated softmax: the margin attack still crosses', () => {
+    // f₀ = 1000·x₀, f₁ = 1000·x₁ at x = (0.9, 0.4): the logit gap 500 saturates the softmax, so
+    // the cross-entropy gradient underflows to 0 and that attack stays put; ε = 0.26 reaches
+    // the boundary only near the corner (0.64, 0.66), which the soft-margin attack finds.
+    const model = mlp.build(mlp.params.parse({ inputSize: 2, hidden: [], numClasses: 2 }))
+    model.setWeights([
+      tf.tensor2d([
+        [1000, 0],
+        [0, 1000],
+      ]),
+      tf.tensor1d([0, 0]),
+    ])
+    const sat: MarginNet = { model, head: 'affine', scale: 1 }
+    const xs = tf.tensor2d(Array.from({ length: 20 }, () => [0.9, 0.4]))
+    const ys = new Int32Array(20)
+    const o = { norm: 'linf' as const, epsGrid: [0.26], pgdSteps: 10 }
+    const ceOnly = robustAccuracy(sat, xs, ys, { ...o, rng: new Rng(5), losses: ['ce'] })
+    const both = robustAccuracy(sat, xs, ys, { ...o, rng: new Rng(5) })
+    assert.ok((ceOnly.pgd[0] as number) >= 0.9, `ce-only ${ceOnly.pgd[0]}`)
+    assert.deepEqual(both.pgd, [0])
+    assert.deepEqual(both.fgsm, [0])
+  })
   test('pgd() stays inside the ε-ball and the [0, 1] box', () => {
     const { y } = exactMargins(1)
     const yt = tf.tensor1d(y, 'int32')

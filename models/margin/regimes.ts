@@ -64,3 +64,25 @@ export function flipLabels(
   }
   return out
 }
+
+/**
+ * Holds out `size` stratified training examples as a validation split (for choosing
+ * hyper-parameters without the test split): returns the rest of the training split and the
+ * held-out examples.
+ */
+export function holdOut(
+  train: ImageSplit,
+  numClasses: number,
+  size: number,
+  rng: Rng,
+): { train: ImageSplit; validation: ImageSplit } {
+  if (!(size > 0 && size < train.n))
+    throw new RangeError(
+      `Cannot hold out ${size} validation examples from a training split of ${train.n}`,
+    )
+  const [val, rest] = stratifiedSplit(train.labels, numClasses, [size, train.n - size], rng)
+  return {
+    train: selectRows(train, rest as Int32Array),
+    validation: selectRows(train, val as Int32Array),
+  }
+}

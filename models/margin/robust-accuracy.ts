@@ -1,7 +1,10 @@
 /**
  * Robust accuracy over an ε grid: the share of test examples that stay correctly classified
  * under FGSM and under PGD (random start) at each ε, and the average over the grid (as MMA
- * reports it). A clean misclassification counts as non-robust at every ε.
+ * reports it). A clean misclassification counts as non-robust at every ε. Each attack runs once
+ * per loss in `losses` and an example counts as robust only if none of them fools it: a
+ * cross-entropy attack alone stalls where the softmax saturates (its gradient underflows in
+ * float32), which overstates robustness; the soft logit margin keeps a gradient there.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../../harness/run/rng.ts'
@@ -16,6 +19,8 @@ export interface RobustOptions {
   rng: Rng
   /** @default 250 */
   batchSize?: number
+  /** Losses each attack ascends (worst case over them per example). @default ['ce', 'margin'] */
+  losses?: readonly ('ce' | 'margin')[]
 }
 
 export interface RobustCurve {
@@ -37,14 +42,28 @@ export function robustAccuracy(
   const n = x.shape[0] as number
   const batch = o.batchSize ?? 250
   const survivors = (attack: typeof pgd, eps: number): number => {
+    const losses = o.losses ?? ['ce', 'margin']
     let ok = 0
     for (let b = 0; b < n; b += batch) {
       const end = Math.min(n, b + batch)
       const xb = tf.slice(x, [b], [end - b])
       const yb = tf.tensor1d(y.subarray(b, end), 'int32')
-      const r = attack(net, xb, yb, { norm: o.norm, eps, steps: o.pgdSteps ?? 40, rng: o.rng })
-      for (const f of r.fooled) if (!f) ok++
-      tf.dispose([xb, yb, r.x])
+      const fooled = new Uint8Array(end - b)
+      for (const loss of losses) {
+        const r = attack(net, xb, yb, {
+          norm: o.norm,
+          eps,
+          steps: o.pgdSteps ?? 40,
+          rng: o.rng,
+          loss,
+        })
+        r.fooled.forEach((f, i) => {
+          if (f) fooled[i] = 1
+        })
+        r.x.dispose()
+      }
+      for (const f of fooled) if (!f) ok++
+      tf.dispose([xb, yb])
     }
     return n > 0 ? ok / n : Number.NaN
   }

@@ -2,7 +2,8 @@
  * One trial of the margin study, shared by every loss (methods/margin) and by the
  * cross-entropy baseline, so that all of them are trained and measured the same way:
  *
- *   data:     MNIST train/test -> regime (full, 1%/5% subset, 20%/50% label noise)
+ *   data:     MNIST train/test (or train less a held-out validation split, measured instead of
+ *             test) -> regime (full, 1%/5% subset, 20%/50% label noise)
  *   train:    zoo MLP or CNN (init and batch order from the shared seed, so every loss starts
  *             from the same weights) -> trainMargin(objective)
  *   measure:  clean accuracy (whole test split) -> on the first `evalN` test points:
@@ -29,7 +30,7 @@ import { deepFoolL2 } from './deepfool.ts'
 import { firstOrderMargins } from './first-order-margin.ts'
 import { featuresOf, type MarginNet, predictClasses } from './net.ts'
 import type { Objective } from './objective.ts'
-import { applyRegime, REGIMES } from './regimes.ts'
+import { applyRegime, holdOut, REGIMES } from './regimes.ts'
 import { robustAccuracy } from './robust-accuracy.ts'
 import { spearman } from './spearman.ts'
 import { trainMargin } from './trainer.ts'
@@ -48,6 +49,11 @@ export const StudyParams = z.strictObject({
   dense: z.array(positiveInt).default([128]),
   /** @default 'full' */
   regime: z.enum(REGIMES).default('full'),
+  /**
+   * Training examples held out (stratified) and measured instead of the test split, for
+   * choosing hyper-parameters without the test split; 0 measures on the test split. @default 0
+   */
+  validation: z.number().int().nonnegative().default(0),
   /** Epochs of the full split; subsets train for as many optimizer steps. @default 5 */
   epochs: positiveInt.default(5),
   /** @default 64 */
@@ -124,17 +130,22 @@ export async function runMarginStudy(
   const runtime = await initTfjs()
   ctx.annotate('backend', runtime.backend)
   const shared = new Rng(ctx.sharedSeed)
-  const regime = applyRegime(data.train, data.numClasses, p.regime, shared.fork('regime'))
+  const held =
+    p.validation > 0
+      ? holdOut(data.train, data.numClasses, p.validation, shared.fork('validation'))
+      : { train: data.train, validation: data.test }
+  const measured = held.validation
+  const regime = applyRegime(held.train, data.numClasses, p.regime, shared.fork('regime'))
   const layout = p.model === 'mlp' ? 'flat' : 'nhwc'
   const { model, cuts } = buildNet(p, shared.fork('init'))
   const objective = makeObjective({ n: regime.split.n, hiddenCuts: cuts })
   const net: MarginNet = { model, head: objective.head, scale: objective.scale ?? 1 }
   const train = toTensors(regime.split, layout)
-  const test = toTensors(data.test, layout)
-  const evalSplit = take(data.test, p.evalN)
+  const test = toTensors(measured, layout)
+  const evalSplit = take(measured, p.evalN)
   const ev = toTensors(evalSplit, layout)
   try {
-    const fullSteps = Math.ceil(data.train.n / p.batchSize) * p.epochs
+    const fullSteps = Math.ceil(held.train.n / p.batchSize) * p.epochs
     const stepsPerEpoch = Math.ceil(regime.split.n / p.batchSize)
     const epochs = Math.max(p.epochs, Math.round(fullSteps / stepsPerEpoch))
     const trained = trainMargin(net, train.x, train.y, objective, {
@@ -149,7 +160,7 @@ export async function runMarginStudy(
     const testPred = predictClasses(net, test.x)
     let correct = 0
     testPred.forEach((c, i) => {
-      if (c === data.test.labels[i]) correct++
+      if (c === measured.labels[i]) correct++
     })
     const y = evalSplit.labels
     const pred = predictClasses(net, ev.x)
@@ -160,7 +171,7 @@ export async function runMarginStudy(
     const atOk = (a: Float32Array) => ok.map((i) => a[i] as number)
     const rng = ctx.rng.fork('measure')
     const metrics: Metrics = {
-      clean_acc: metric(correct / data.test.n, '', 'higher'),
+      clean_acc: metric(correct / measured.n, '', 'higher'),
       train_s: metric(trained.seconds, 's', 'lower'),
       final_loss: metric(trained.losses[trained.losses.length - 1] ?? Number.NaN, '', 'lower'),
     }
@@ -241,6 +252,7 @@ export async function runMarginStudy(
     feats.dispose()
     metrics.angle_ratio = metric(angles.ratio, '', 'higher')
     metrics.angle_intra_deg = metric((angles.intra * 180) / Math.PI, 'deg', 'lower')
+    ctx.annotate('measured_on', p.validation > 0 ? 'validation' : 'test')
     ctx.annotate('label_noise', regime.noise)
     ctx.annotate('train_examples', regime.split.n)
     ctx.annotate('epochs', epochs)
