@@ -58,6 +58,21 @@ test('effbench run writes records, env.json, the resolved suite and tables; a se
   assert.match(again.stderr, /0 trials run .* 6 already recorded/)
 })
 
+test('--subjects runs a subset whose records a full run then skips; an unknown id is one line', () => {
+  const out = tmp()
+  const part = cli(['run', 'fake', '--profile', 'smoke', '--out', out, '--subjects', 'scaler'])
+  assert.equal(part.status, 0, part.stderr)
+  assert.match(part.stderr, /4 trials run .* 0 already recorded/)
+  const full = cli(['run', 'fake', '--profile', 'smoke', '--out', out])
+  assert.match(full.stderr, /2 trials run .* 4 already recorded/)
+  const bad = cli(['run', 'fake', '--profile', 'smoke', '--out', out, '--subjects', 'nobody'])
+  assert.equal(bad.status, 2)
+  assert.equal(
+    bad.stderr,
+    'error[usage]: Cannot run --subjects nobody: "nobody" not in the suites; valid subjects: "reference", "scaler"\n',
+  )
+})
+
 test('a run interrupted by SIGINT completes only the missing trials when re-run', async () => {
   const out = tmp()
   const args = [

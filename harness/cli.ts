@@ -72,6 +72,7 @@ Options:
   --out <dir>                      results folder (default: results/<name>-<profile>)
   --shard <i/n>                    run shard i of n (also SLURM_ARRAY_TASK_ID/COUNT, JOB_COMPLETION_INDEX)
   --costs <run-dir>                balance shards by the trial durations recorded in an earlier run
+  --subjects <id,...>              run only these subjects' trials (same keys as in a full run)
   --force                          re-run trials that already have a record
   --bail                           stop at the first failed trial
   --isolate                        run each trial in its own child process (hard timeouts)
@@ -265,6 +266,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
     out: { type: 'string' },
     shard: { type: 'string' },
     costs: { type: 'string' },
+    subjects: { type: 'string' },
     force: { type: 'boolean' },
     bail: { type: 'boolean' },
     isolate: { type: 'boolean' },
@@ -324,7 +326,19 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
   for (const s of resolved) writeJson(join(outDir, 'suites', `${s.name}.resolved.json`), s)
   saveEnvironment(outDir, env, envHash)
 
-  const trials = resolved.flatMap((s) => s.trials)
+  let trials = resolved.flatMap((s) => s.trials)
+  if (values.subjects !== undefined) {
+    // A subset keeps the full run's trial keys, so its records merge with (or resume) a full run.
+    const only = new Set(values.subjects.split(',').map((x) => x.trim()))
+    const known = [...new Set(trials.map((t) => t.subject.id))]
+    const unknown = [...only].filter((id) => !known.includes(id))
+    if (unknown.length > 0)
+      throw new EffbenchError(
+        ErrorCode.usage,
+        `Cannot run --subjects ${values.subjects}: ${unknown.map((u) => `"${u}"`).join(', ')} not in the suites; valid subjects: ${known.map((k) => `"${k}"`).join(', ')}`,
+      )
+    trials = trials.filter((t) => only.has(t.subject.id))
+  }
   io.stderr.write(
     `effbench run: ${resolved.map((s) => s.name).join(', ')} (profile ${profile}, seed ${rootSeed}, ${trials.length} trials${shard ? `, shard ${shard.index}/${shard.count}${shardCosts ? ` balanced by ${values.costs}` : ''}` : ''}) -> ${outDir}\n`,
   )
