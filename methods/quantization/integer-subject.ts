@@ -18,7 +18,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import type { ImageDataset } from '../../datasets/image-data.ts'
-import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
+import {
+  annotateOrtSession,
+  createOrtSession,
+  type OrtSession,
+} from '../../harness/backends/onnx.ts'
 import { measureLatency } from '../../harness/measure/latency.ts'
 import { bootstrapRatioOfMedians } from '../../harness/stats/compare.ts'
 import { median } from '../../harness/stats/describe.ts'
@@ -109,16 +113,23 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
     const tsMs = (ctx.now() - t0) / n
     const intLogits = dequantizeCodes(codes, inet.output)
     const classes = codes.length / n
-    const qs = await createOrtSession(qlinearModel(inet, classes), { threads: ctx.threads })
-    const fs = await createOrtSession(floatModel(q.net, classes), { threads: ctx.threads })
-    const qdq = qdqModel(q, classes)
-    const dqs = await createOrtSession(qdq, { threads: ctx.threads })
-    const dqRef = await createOrtSession(qdq, { threads: ctx.threads, optimization: 'disabled' })
     const outP = q.actParams.at(-1)
     if (!outP) throw new Error('Cannot compare QDQ codes: no logit quantizer')
     const fakeCodes = Uint8Array.from(fake, (v) => quantizeValue(v, outP))
-    annotateOrtSession(ctx, qs)
+    // Every session opened is released, also when a later one fails to build.
+    const sessions: OrtSession[] = []
+    const open = async (...args: Parameters<typeof createOrtSession>) => {
+      const s = await createOrtSession(...args)
+      sessions.push(s)
+      return s
+    }
     try {
+      const qs = await open(qlinearModel(inet, classes), { threads: ctx.threads })
+      const fs = await open(floatModel(q.net, classes), { threads: ctx.threads })
+      const qdq = qdqModel(q, classes)
+      const dqs = await open(qdq, { threads: ctx.threads })
+      const dqRef = await open(qdq, { threads: ctx.threads, optimization: 'disabled' })
+      annotateOrtSession(ctx, qs)
       const out = await qs.session.run({
         x: new ort.Tensor('float32', x, [n, ...q.net.inputShape]),
       })
@@ -206,10 +217,7 @@ export const quantInteger: SubjectDef<IntegerParams, ImageDataset> = {
         ),
       }
     } finally {
-      await qs.session.release()
-      await fs.session.release()
-      await dqs.session.release()
-      await dqRef.session.release()
+      for (const s of sessions) await s.session.release()
     }
   },
 }
