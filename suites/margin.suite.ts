@@ -44,6 +44,19 @@ function all(common: Patch, extra: Partial<Record<(typeof IDS)[number], Patch>> 
  * The extra data regimes (1% / 5% subsets, 20% / 50% label noise) run for cross-entropy, the
  * hinges and Elsayed's loss.
  */
+/** The default profile's model and measurement settings (MLP, 2k digits); the tuning suite reuses them. */
+export const DEFAULT_STUDY = {
+  hidden: [64],
+  epochs: 3,
+  evalN: 100,
+  bisectSteps: 5,
+  bisectPgdSteps: 5,
+  epsGridLinf: [0.05, 0.1, 0.2, 0.3],
+  robustPgdSteps: 10,
+  deepfool: false,
+  l2: false,
+}
+
 export default defineSuite({
   name: 'margin',
   description:
@@ -128,17 +141,7 @@ export default defineSuite({
       datasets: { mnist: { params: { train: 2000, calibration: 0, test: 500 } } },
       subjects: all(
         {
-          params: {
-            hidden: [64],
-            epochs: 3,
-            evalN: 100,
-            bisectSteps: 5,
-            bisectPgdSteps: 5,
-            epsGridLinf: [0.05, 0.1, 0.2, 0.3],
-            robustPgdSteps: 10,
-            deepfool: false,
-            l2: false,
-          },
+          params: DEFAULT_STUDY,
           grid: { regime: ['full'] },
         },
         {
