@@ -16,8 +16,6 @@ import { encoder } from '../models/encoder.ts'
 import type { EncoderBlockWeights, EncoderLinear } from '../models/sparse/encoder-onnx.ts'
 import { applyMask, pruneMagnitude } from '../models/sparse/prune.ts'
 
-export type { EncoderBlockWeights, EncoderLinear }
-
 export interface PrunedEncoder {
   dModel: number
   heads: number

@@ -101,7 +101,7 @@ export async function runTrials(
       ? assignShards(trials, shard.count, shardCosts)
       : undefined
   const mine = trials.filter((t) =>
-    assigned && shard ? assigned.get(t.key) === shard.index : inShard(t.key, shard),
+    assigned ? assigned.get(t.key) === shard?.index : inShard(t.key, shard),
   )
   if (shard && shard.count > 1) {
     const manifest: ShardManifest = {

@@ -154,8 +154,8 @@ export function historyNoise(
 
 /**
  * The relative change that A/A noise alone exceeds with probability `alpha`: the one-sided
- * upper prediction bound of |log(candidate / baseline)| for two fresh runs, each with variance
- * sd², i.e. t(1 − alpha, df) · √2 · sd, back on the ratio scale. Few history runs give a wide
+ * prediction bound of log(candidate / baseline) in the worse direction, for two fresh runs each
+ * with variance sd², i.e. t(1 − alpha, df) · √2 · sd, back on the ratio scale. Few history runs give a wide
  * bound (t with df = 1 is 31.8 at alpha = 0.01): the gate says what it can and cannot see.
  */
 export function noiseFloor(noise: RunNoise, alpha: number): number {
