@@ -17,7 +17,7 @@ import { gateToMarkdown } from './report/compare-md.ts'
 import { buildPaper } from './report/paper.ts'
 import { formatNumber } from './report/table.ts'
 import { readSavedSuites, type SuiteSummary, writeReport } from './report/write.ts'
-import { RECORDS_FILE, runTrials } from './run/runner.ts'
+import { RECORDS_FILE, type RunSummary, runTrials } from './run/runner.ts'
 import { parseShard, shardFromEnv } from './run/shard.ts'
 import { type ResolvedSuite, resolveSuite } from './spec/resolve.ts'
 import { describeZodError, type SuiteSpec } from './spec/schema.ts'
@@ -378,6 +378,7 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
   io.stderr.write(
     `effbench run: ${ran} trials run (${summary.ok} ok, ${summary.failed} failed, ${summary.skipped} skipped), ${summary.alreadyDone} already recorded, in ${(summary.durationMs / 1000).toFixed(1)}s\n`,
   )
+  for (const line of budgetLines(resolved, summary)) io.stderr.write(`${line}\n`)
   if (summary.interrupted) {
     io.stderr.write(
       `effbench run: interrupted; ${summary.inShard - summary.alreadyDone - ran} trials not run; run the same command again to complete them\n`,
@@ -389,6 +390,21 @@ async function cmdRun(app: CliApp, args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${written.map((a) => `wrote ${a.path}`).join('\n')}\n`)
   }
   return summary.failed > 0 ? 1 : 0
+}
+
+/** One line per suite whose profile declares a budget: the time its trials took against it. */
+export function budgetLines(suites: readonly ResolvedSuite[], summary: RunSummary): string[] {
+  return suites.flatMap((s) => {
+    const spent = summary.bySuite[s.name]
+    if (s.budgetS === undefined || !spent) return []
+    const seconds = spent.ms / 1000
+    const verdict = seconds <= s.budgetS ? 'within' : 'over'
+    const part =
+      spent.trials < s.trials.length ? ` (${spent.trials} of its ${s.trials.length} trials)` : ''
+    return [
+      `effbench run: ${s.name} trials took ${seconds.toFixed(1)}s${part}, ${verdict} the ${s.profile} profile's budget of ${s.budgetS}s`,
+    ]
+  })
 }
 
 async function cmdReport(app: CliApp, args: string[], io: CliIo): Promise<number> {

@@ -70,6 +70,8 @@ export interface RunSummary {
   skipped: number
   interrupted: boolean
   durationMs: number
+  /** Per suite: trials run now and their summed durations (what a profile's budget is held to). */
+  bySuite: Record<string, { trials: number; ms: number }>
   recordsFile: string
 }
 
@@ -121,6 +123,7 @@ export async function runTrials(
     skipped: 0,
     interrupted: false,
     durationMs: 0,
+    bySuite: {},
     recordsFile,
   }
   const progress = new RunProgress(options.sink, mine.length, options.now)
@@ -166,6 +169,9 @@ export async function runTrials(
       throw e
     }
     appendRecord(recordsFile, record)
+    const spent = (summary.bySuite[trial.suite] ??= { trials: 0, ms: 0 })
+    spent.trials++
+    spent.ms += record.durationMs
     progress.end({
       label,
       status: record.status,

@@ -61,6 +61,8 @@ export interface ResolvedSuite {
   rootSeed: number
   seeds: number
   timeoutS: number
+  /** The profile's declared wall-clock budget for all its trials, seconds. */
+  budgetS: number | undefined
   baseline: string | undefined
   /** Subjects compared with another baseline than the suite's: subject id -> baseline id. */
   baselineOf: Record<string, string>
@@ -116,7 +118,7 @@ export function parseOverride(text: string): SuitePatch {
   if (!parsed.success) {
     throw new EffbenchError(
       ErrorCode.usage,
-      `Cannot apply override "${text}": ${describeZodError(parsed.error)} (overridable: seeds, timeoutS, subjects.<id>.params.<key>, subjects.<id>.grid.<key>, datasets.<id>.params.<key>, datasets.<id>.grid.<key>)`,
+      `Cannot apply override "${text}": ${describeZodError(parsed.error)} (overridable: seeds, timeoutS, budgetS, subjects.<id>.params.<key>, subjects.<id>.grid.<key>, datasets.<id>.params.<key>, datasets.<id>.grid.<key>)`,
     )
   }
   return parsed.data
@@ -137,6 +139,7 @@ export function mergePatches(patches: readonly SuitePatch[]): SuitePatch {
   for (const p of patches) {
     if (p.seeds !== undefined) out.seeds = p.seeds
     if (p.timeoutS !== undefined) out.timeoutS = p.timeoutS
+    if (p.budgetS !== undefined) out.budgetS = p.budgetS
     for (const field of ['datasets', 'subjects'] as const) {
       const src = p[field]
       if (!src) continue
@@ -322,6 +325,7 @@ export function resolveSuite(
     rootSeed: options.rootSeed,
     seeds,
     timeoutS,
+    budgetS: patch.budgetS,
     baseline: suite.baseline,
     baselineOf,
     datasets,

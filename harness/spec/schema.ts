@@ -27,6 +27,11 @@ const SubjectEntrySchema = EntrySchema.extend({
 const PatchSchema = z.strictObject({
   seeds: z.number().int().min(1).optional(),
   timeoutS: z.number().positive().optional(),
+  /**
+   * Wall-clock budget of the whole profile on the 2-core reference machine, seconds: the run says
+   * whether its trials fit it (a declared target, checked by the run, not by the tests).
+   */
+  budgetS: z.number().positive().optional(),
   /** Per entry id: params and grid replaced key by key. */
   datasets: z
     .record(z.string(), z.strictObject({ params: Params.optional(), grid: Grid.optional() }))

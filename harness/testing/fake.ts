@@ -93,7 +93,7 @@ export const fakeSuite = defineSuite({
   baseline: 'reference',
   seeds: 3,
   timeoutS: 30,
-  profiles: { smoke: { seeds: 1 } },
+  profiles: { smoke: { seeds: 1, budgetS: 60 } },
   tables: [{ name: 'main', metrics: ['score', 'latency_ms'] }],
   figures: [{ name: 'score', x: 'size', y: 'score', color: 'subject', mark: 'point' }],
 })
