@@ -57,9 +57,16 @@ test('effbench run writes records, env.json, the resolved suite and tables; a se
   const again = cli(['run', 'fake', '--profile', 'smoke', '--out', out])
   assert.equal(again.status, 0)
   assert.match(again.stderr, /0 trials run .* 6 already recorded/)
-  assert.doesNotMatch(again.stderr, /budget/, 'no trial ran, so there is nothing to hold to the budget')
+  assert.doesNotMatch(
+    again.stderr,
+    /budget/,
+    'no trial ran, so there is nothing to hold to the budget',
+  )
   const over = cli(['run', 'fake', '--profile', 'smoke', '--out', tmp(), 'budgetS=0.0001'])
-  assert.match(over.stderr, /fake trials took \d+\.\ds, over the smoke profile's budget of 0\.0001s\n/)
+  assert.match(
+    over.stderr,
+    /fake trials took \d+\.\ds, over the smoke profile's budget of 0\.0001s\n/,
+  )
 })
 
 test('--subjects runs a subset whose records a full run then skips; an unknown id is one line', () => {
