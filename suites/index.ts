@@ -4,6 +4,7 @@ import denseInference from './dense-inference.suite.ts'
 import margin from './margin.suite.ts'
 import pam from './pam.suite.ts'
 import qa from './qa.suite.ts'
+import qaAblations from './qa-ablations.suite.ts'
 import quantization from './quantization.suite.ts'
 import sparseEncoder from './sparse-encoder.suite.ts'
 import sparseEngine from './sparse-engine.suite.ts'
@@ -17,6 +18,7 @@ export const suites: readonly SuiteSpec[] = [
   quantization,
   margin,
   qa,
+  qaAblations,
   sparseEngine,
   sparseMlp,
   sparseEncoder,
@@ -26,8 +28,8 @@ const all = suites.map((s) => s.name)
 
 /**
  * `default` is what `npm run bench` runs: the studies whose default profile fits a few minutes
- * here. `qa` trains 30 readers (5 subjects x 2 datasets x 3 seeds), ~27 minutes of one process on
- * this shared 2-core machine under load, so it is in `full` only.
+ * here (`qa` trains 30 readers in about 4). `qa-ablations` trains 50 readers to convergence for
+ * the ablation criterion (about 20 minutes), so it is in `full` only.
  */
 export const groups: Readonly<Record<string, readonly string[]>> = {
   default: [
@@ -39,6 +41,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'pam',
     'quantization',
     'margin',
+    'qa',
   ],
   smoke: all,
   full: all,

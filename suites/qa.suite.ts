@@ -1,8 +1,8 @@
 import { defineSuite } from '../harness/spec/schema.ts'
 
-const tinyBabi = { train: 32, dev: 16, test: 60, minSentences: 5, maxSentences: 7 }
+export const tinyBabi = { train: 32, dev: 16, test: 60, minSentences: 5, maxSentences: 7 }
 const tinyCountries = { train: 32, dev: 16, test: 40 }
-const tinyReader = { epochs: 1, hidden: 4, wordDim: 8, charFilters: 4, latencyMs: 5 }
+export const tinyReader = { epochs: 1, hidden: 4, wordDim: 8, charFilters: 4, latencyMs: 5 }
 const smallReader = {
   epochs: 3,
   hidden: 12,
@@ -23,9 +23,17 @@ const paperReader = {
   maxSpan: 5,
   latencyMs: 500,
 }
-const subjects = ['amanda', 'amanda-no-multifactor', 'amanda-no-qma', 'amanda-no-qtype', 'bidaf']
-const all = (params: Record<string, unknown>) =>
-  Object.fromEntries(subjects.map((s) => [s, { params }]))
+/** AMANDA, its three ablations (as parameters) and the BiDAF-style baseline. */
+export const QA_SUBJECTS = [
+  { name: 'amanda', params: { factors: 4 } },
+  { name: 'amanda', id: 'amanda-no-multifactor', params: { factors: 1 } },
+  { name: 'amanda', id: 'amanda-no-qma', params: { aggregation: 'mean' } },
+  { name: 'amanda', id: 'amanda-no-qtype', params: { questionType: false } },
+  { name: 'bidaf' },
+]
+/** The same params for every subject of a profile. */
+export const allSubjects = (params: Record<string, unknown>) =>
+  Object.fromEntries(QA_SUBJECTS.map((s) => [s.id ?? s.name, { params }]))
 
 /** Extractive QA: AMANDA and its ablations against a BiDAF-style reader, on generated and real-fact passages. */
 export default defineSuite({
@@ -39,13 +47,7 @@ export default defineSuite({
     },
     { name: 'qa-countries', params: { train: 1000, dev: 200, test: 400 } },
   ],
-  subjects: [
-    { name: 'amanda', params: { factors: 4 } },
-    { name: 'amanda', id: 'amanda-no-multifactor', params: { factors: 1 } },
-    { name: 'amanda', id: 'amanda-no-qma', params: { aggregation: 'mean' } },
-    { name: 'amanda', id: 'amanda-no-qtype', params: { questionType: false } },
-    { name: 'bidaf' },
-  ],
+  subjects: QA_SUBJECTS,
   baseline: 'bidaf',
   seeds: 3,
   timeoutS: 1800,
@@ -54,17 +56,19 @@ export default defineSuite({
       seeds: 1,
       timeoutS: 120,
       datasets: { 'qa-babi': { params: tinyBabi }, 'qa-countries': { params: tinyCountries } },
-      subjects: all(tinyReader),
+      subjects: allSubjects(tinyReader),
     },
     default: {
       seeds: 3,
+      // 30 readers: about 4 minutes of one process on a quiet 2-core machine.
+      budgetS: 300,
       datasets: {
         'qa-babi': {
           params: { train: 600, dev: 100, test: 300, minSentences: 5, maxSentences: 8 },
         },
         'qa-countries': { params: { train: 400, dev: 80, test: 200 } },
       },
-      subjects: all(smallReader),
+      subjects: allSubjects(smallReader),
     },
     paper: {
       seeds: 3,
@@ -75,7 +79,7 @@ export default defineSuite({
         },
         'qa-countries': { params: { train: 5000, dev: 500, test: 1000 } },
       },
-      subjects: all(paperReader),
+      subjects: allSubjects(paperReader),
     },
   },
   tables: [
