@@ -4,4 +4,9 @@ import { qaAblationsSummary, qaSummary } from './amanda/paired-summary.ts'
 import { marginSummary } from './margin/figures.ts'
 import { pamSummary } from './pam/ratios.ts'
 
-export const summaries: readonly SuiteSummary[] = [pamSummary, marginSummary, qaSummary, qaAblationsSummary]
+export const summaries: readonly SuiteSummary[] = [
+  pamSummary,
+  marginSummary,
+  qaSummary,
+  qaAblationsSummary,
+]
