@@ -1,7 +1,7 @@
 /**
  * The QA study's paired comparisons, a pure function of the `qa` / `qa-ablations` records: per
- * dataset, AMANDA minus every other reader, per repetition (every reader of a repetition trains
- * on the same generated data, so the pairing removes the data's share of the seed spread), as a
+ * dataset, AMANDA minus every other reader, per repetition and root seed (every reader of a
+ * repetition trains on the same generated data, so the pairing removes the data's share of the seed spread), as a
  * mean with a paired t interval, next to the issue's criterion for that reader:
  *
  *   bidaf               AMANDA ahead by >= 3 F1
@@ -53,7 +53,7 @@ export function pairedRows(
   suites: readonly string[],
 ): PairedRow[] {
   const ok = latestPerTrial(records).filter((r) => suites.includes(r.suite) && r.status === 'ok')
-  // dataset point -> subject -> metric -> repetition -> value
+  // dataset point -> subject -> metric -> (root seed, repetition) -> value
   const cells = new Map<string, Map<string, Map<string, Map<number, number>>>>()
   const names = new Map<string, string>()
   for (const r of ok) {
@@ -68,7 +68,8 @@ export function pairedRows(
       if (v === undefined || !Number.isFinite(v)) continue
       let byRep = byMetric.get(m)
       if (!byRep) byMetric.set(m, (byRep = new Map()))
-      byRep.set(r.repetition, v)
+      // Runs with other root seeds (`--seed`) add independent repetitions.
+      byRep.set(r.rootSeed * 1_000_000 + r.repetition, v)
     }
   }
   const rows: PairedRow[] = []
