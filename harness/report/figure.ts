@@ -129,7 +129,8 @@ export function buildFigureSpec(figure: FigureSpec, rows: readonly FigureRow[]):
         field: field(figure.x),
         type: 'ordinal' as const,
         title: figure.xTitle ?? figure.x,
-        axis: { labelAngle: 0 },
+        // Category names that would overlap side by side are slanted.
+        axis: { labelAngle: labelChars(rows, figure.x) > 40 ? -35 : 0 },
       }
   const yScale = figure.logY ? { scale: { type: 'log' as const } } : {}
   const yTitle = figure.yTitle ?? figure.y
@@ -147,7 +148,7 @@ export function buildFigureSpec(figure: FigureSpec, rows: readonly FigureRow[]):
         }
   // Grouped bars: series side by side within a category, their error bars with them.
   const xOffset =
-    mark === 'bar' && figure.color !== undefined
+    mark === 'bar' && figure.color !== undefined && figure.color !== figure.x
       ? { xOffset: { field: field(figure.color), type: 'nominal' as const } }
       : {}
   const main = {
@@ -199,6 +200,11 @@ export function buildFigureSpec(figure: FigureSpec, rows: readonly FigureRow[]):
     columns: 3,
     spec: { width: FIGURE_WIDTH / 2, height: FIGURE_HEIGHT / 2, layer },
   } as VegaLiteSpec
+}
+
+/** Characters of the distinct values of a column, laid end to end. */
+function labelChars(rows: readonly FigureRow[], column: string): number {
+  return [...new Set(rows.map((r) => String(r[column])))].reduce((n, v) => n + v.length, 0)
 }
 
 interface TextMetrics {

@@ -11,8 +11,9 @@
  * the interval reaches below it, and "does not hold" when the mean falls short.
  */
 import { canonicalJson } from '../../harness/hash.ts'
+import type { FigureRow } from '../../harness/report/figure.ts'
 import type { SuiteSummary } from '../../harness/report/write.ts'
-import { latestPerTrial } from '../../harness/stats/aggregate.ts'
+import { aggregate, latestPerTrial } from '../../harness/stats/aggregate.ts'
 import { pairedBySeed } from '../../harness/stats/compare.ts'
 import type { TrialRecord } from '../../harness/store/record.ts'
 
@@ -134,8 +135,59 @@ export function renderPaired(suite: string, rows: readonly PairedRow[]): string 
   return `${out.join('\n')}\n`
 }
 
+/** Question families and reasoning tags of the figure, in reading order (metric suffixes). */
+const TYPE_ORDER = ['1_hop', '2_hop', 'coref']
+
+/**
+ * Rows (type, subject, f1 with its 95% CI over seeds) of every `f1_<type>` metric, the type
+ * prefixed by its dataset when there are several: one figure with a panel per question type, which
+ * declarative figures (one metric each) cannot draw.
+ */
+export function typeRows(records: readonly TrialRecord[], suite: string): FigureRow[] {
+  const groups = aggregate(records.filter((r) => r.suite === suite && r.status === 'ok'))
+  const datasets = new Set(groups.map((g) => g.dataset.id))
+  const rows: FigureRow[] = []
+  for (const g of groups)
+    for (const [name, m] of Object.entries(g.metrics)) {
+      if (!name.startsWith('f1_')) continue
+      const type = name.slice(3)
+      rows.push({
+        type: datasets.size > 1 ? `${g.dataset.id}: ${type}` : type,
+        subject: g.subject.id,
+        f1: m.mean,
+        f1_lo: m.n > 1 ? m.ci.lo : null,
+        f1_hi: m.n > 1 ? m.ci.hi : null,
+      })
+    }
+  // Families first (alphabetical), then the reasoning tags.
+  const rank = (t: string) => (TYPE_ORDER.includes(t) ? 1 : 0)
+  return rows.sort(
+    (a, b) =>
+      rank(String(a.type)) - rank(String(b.type)) || String(a.type).localeCompare(String(b.type)),
+  )
+}
+
 function summaryOf(suite: string): SuiteSummary {
-  return { suite, render: (records) => renderPaired(suite, pairedRows(records, [suite])) }
+  return {
+    suite,
+    render: (records) => renderPaired(suite, pairedRows(records, [suite])),
+    figures: (records) => [
+      {
+        figure: {
+          name: 'f1-per-type',
+          title: 'Test F1 per question type and reasoning tag (mean, 95% CI over seeds)',
+          x: 'subject',
+          y: 'f1',
+          color: 'subject',
+          facet: 'type',
+          mark: 'bar',
+          xTitle: 'reader',
+          yTitle: 'test F1 (%)',
+        },
+        rows: typeRows(records, suite),
+      },
+    ],
+  }
 }
 
 export const qaSummary = summaryOf('qa')
