@@ -27,6 +27,7 @@ export default defineSuite({
         'tfjs-dense': { params: { timeMs: 20, minSamples: 3 } },
       },
     },
+    default: { budgetS: 90 },
     paper: {
       seeds: 5,
       subjects: {

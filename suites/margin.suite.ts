@@ -137,6 +137,7 @@ export default defineSuite({
     // The MLP only (66 trials, ~2.5 min here): on the CNN (`subjects.<id>.params.model=cnn`) a
     // trial takes 13-33 s instead of ~2 s, too long for `npm run bench`; the CNN runs in `paper`.
     default: {
+      budgetS: 240,
       seeds: 3,
       datasets: { mnist: { params: { train: 2000, calibration: 0, test: 500 } } },
       subjects: all(

@@ -60,7 +60,7 @@ export default defineSuite({
     },
     default: {
       seeds: 3,
-      // 30 readers: about 4 minutes of one process on a quiet 2-core machine.
+      // 30 readers: their trials took 254 s in a fresh-clone bench here (load ~2.5).
       budgetS: 300,
       datasets: {
         'qa-babi': {

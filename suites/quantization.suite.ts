@@ -143,6 +143,7 @@ export default defineSuite({
       }),
     },
     default: {
+      budgetS: 150,
       seeds: 3,
       datasets: { mnist: { params: { train: 4000, calibration: 500, test: 1000, seed: 0 } } },
       subjects: patch({ ...NET, epochs: 2 }, ['mlp'], {

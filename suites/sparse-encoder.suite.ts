@@ -39,6 +39,7 @@ export default defineSuite({
         'sparse-encoder': { params: { timeMs: 20, minSamples: 3 } },
       },
     },
+    default: { budgetS: 60 },
     paper: {
       seeds: 3,
       datasets: {

@@ -45,7 +45,7 @@ export default defineSuite({
   timeoutS: 300,
   profiles: {
     // Two repetitions keep the default near two minutes of CPU with the two-thread subjects.
-    default: { seeds: 2 },
+    default: { seeds: 2, budgetS: 180 },
     smoke: {
       seeds: 1,
       datasets: {

@@ -42,6 +42,7 @@ export default defineSuite({
         },
       },
     },
+    default: { budgetS: 90 },
     paper: {
       seeds: 5,
       datasets: { mnist: { params: { train: 8000, calibration: 0, test: 2000 } } },

@@ -40,6 +40,7 @@ export default defineSuite({
         node: { params: { epochs: 1 } },
       },
     },
+    default: { budgetS: 60 },
     paper: {
       // The accuracy check of the compute issue: lenet5, a few epochs on 8,000 digits.
       datasets: { mnist: { params: { train: 8000, calibration: 0, test: 2000 } } },
