@@ -15,7 +15,7 @@ import { GatePruneParams, pruneL1Gate } from '../pruning/l1-gate.ts'
 import { pruneTaylor } from '../pruning/taylor.ts'
 import { combinationFlops, comboLabel, parseCombo } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
-import { denseArch, type MultiNet, partitionCounts, sharedFraction } from './net.ts'
+import { type MultiNet, netArch, partitionCounts, sharedFraction } from './net.ts'
 import { type PretrainedNets, PretrainParams, pretrainedNets } from './pretrain.ts'
 import { type TaskData, taskDataOf } from './task-data.ts'
 import { evaluateTasks, labelledRows, Trainer } from './train.ts'
@@ -183,7 +183,7 @@ export async function runArmTrial<P extends ArmParams>(
   const built = await builtArm(ctx, data, arm, params)
   const net = built.net
   const plan = compilePlan(net, combo)
-  const flops = combinationFlops(denseArch(net), partitionCounts(net), combo)
+  const flops = combinationFlops(netArch(net), partitionCounts(net), combo)
   if (flops !== plan.flops)
     throw new Error(
       `Cannot measure "${params.combo}": the plan computes ${plan.flops} FLOPs, the cost model ${flops}`,

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
 import { combinationFlops } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
-import { concatNets, createNet, DELETED, denseArch, partitionCounts, SHARED } from './net.ts'
+import { concatNets, createNet, DELETED, netArch, partitionCounts, SHARED } from './net.ts'
 import { evaluateTasks, forward, type TaskSplit, Trainer } from './train.ts'
 
 const rng = new Rng(3)
@@ -25,7 +25,7 @@ test('concatNets() of unmerged nets computes what each net computes alone', () =
 test('compilePlan() counts the cost model FLOPs and reproduces the full forward pass per task', () => {
   for (const combo of [[0], [1], [0, 1]]) {
     const plan = compilePlan(merged, combo)
-    assert.equal(plan.flops, combinationFlops(denseArch(merged), partitionCounts(merged), combo))
+    assert.equal(plan.flops, combinationFlops(netArch(merged), partitionCounts(merged), combo))
     const outs = runPlan(plan, x, 5)
     const full = forward(merged, x, 5).outs
     combo.forEach((t, k) => {
