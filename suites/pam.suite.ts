@@ -7,6 +7,8 @@ const FIVE = Array.from({ length: 31 }, (_, k) =>
 )
 const arms = ['no-merge', 'mtz', 'pam'] as const
 const PRUNERS = ['taylor', 'l1-gate']
+/** LeNet-5 single-task nets, as in the issue, and the MLP variant. */
+const MODELS = ['lenet5', 'mlp']
 /** PAM's threshold α (nats), around the official fc default 0.05. */
 const ALPHAS = [0.01, 0.02, 0.05, 0.1, 0.2]
 
@@ -48,6 +50,7 @@ export default defineSuite({
           {
             params: {
               hidden: [8, 4],
+              channels: [2, 4],
               epochs: 1,
               maxRounds: 2,
               pruneFineTune: 5,
@@ -58,7 +61,8 @@ export default defineSuite({
               ...(a === 'pam' ? { miSamples: 40 } : {}),
               ...(a === 'mtz' ? { hessianSamples: 40, zipFineTune: 5 } : {}),
             },
-            grid: { combo: ['A', 'A+B'], pruner: PRUNERS },
+            // The tiny LeNet-5 (conv 5×5·2, 5×5·4, fc 8, 4) covers the conv path in seconds.
+            grid: { combo: ['A', 'A+B'], pruner: PRUNERS, model: MODELS },
           },
         ]),
       ),
@@ -91,9 +95,9 @@ export default defineSuite({
     paper: {
       seeds: 3,
       subjects: {
-        'no-merge': { grid: { combo: FIVE, pruner: PRUNERS } },
-        mtz: { grid: { combo: FIVE, pruner: PRUNERS } },
-        pam: { grid: { combo: FIVE, pruner: PRUNERS, alpha: ALPHAS } },
+        'no-merge': { grid: { combo: FIVE, pruner: PRUNERS, model: MODELS } },
+        mtz: { grid: { combo: FIVE, pruner: PRUNERS, model: MODELS } },
+        pam: { grid: { combo: FIVE, pruner: PRUNERS, model: MODELS, alpha: ALPHAS } },
       },
     },
   },

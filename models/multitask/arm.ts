@@ -16,7 +16,13 @@ import { pruneTaylor } from '../pruning/taylor.ts'
 import { combinationFlops, comboLabel, parseCombo } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
 import { type MultiNet, netArch, partitionCounts, sharedFraction } from './net.ts'
-import { type PretrainedNets, PretrainParams, pretrainedNets } from './pretrain.ts'
+import {
+  DEFAULT_HIDDEN,
+  MODELS,
+  type PretrainedNets,
+  PretrainParams,
+  pretrainedNets,
+} from './pretrain.ts'
 import { type TaskData, taskDataOf } from './task-data.ts'
 import { evaluateTasks, labelledRows, Trainer } from './train.ts'
 
@@ -28,10 +34,20 @@ export const ArmParams = z.strictObject({
   pruner: z.enum(['taylor', 'l1-gate']).default('taylor'),
   /** L1 penalty on the gates (pruner 'l1-gate'). @default 0.002 */
   gateL1: z.number().nonnegative().default(0.002),
-  /** Sparsity-training steps before pruning (pruner 'l1-gate'). @default 200 */
+  /**
+   * Sparsity-training steps before pruning per single-task net (pruner 'l1-gate'); a merged net of
+   * n tasks gets n times as many, as with `maxRounds`. @default 200
+   */
   gateSteps: z.number().int().nonnegative().default(200),
-  /** Hidden widths of each single-task MLP. @default [48, 24] */
-  hidden: z.array(z.number().int().positive()).min(1).default([48, 24]),
+  /** Single-task architecture: an MLP, or LeNet-5 (two 5×5 convs + pools, then dense). @default 'mlp' */
+  model: z.enum(MODELS).default('mlp'),
+  /** Output channels of LeNet-5's conv layers (model 'lenet5'). @default [6, 16] */
+  channels: z.array(z.number().int().positive()).min(1).default([6, 16]),
+  /**
+   * Dense hidden widths of each single-task net: the MLP's layers, or LeNet-5's fully connected
+   * layers after the convs. @default [48, 24] for 'mlp', [120, 84] for 'lenet5'
+   */
+  hidden: z.array(z.number().int().positive()).min(1).optional(),
   /** Pre-training epochs of each single-task net. @default 4 */
   epochs: z.number().int().positive().default(4),
   /** Allowed validation-accuracy drop per task while pruning, points. @default 1 */
@@ -89,6 +105,12 @@ export interface ArmDef<P> {
   ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number | string> }>
 }
 
+/**
+ * The shared pruner's parameters for a net of `tasks` tasks. A merged net of n tasks gets n times
+ * the rounds and the gate sparsity-training steps of a single-task net: no merging prunes n nets,
+ * each with the single-task budget, so every arm gets the same pruning decisions and the same
+ * sparsity-training steps per task.
+ */
 function pruneParams(p: ArmParams, tasks: number): GatePruneParams {
   return GatePruneParams.parse({
     budget: p.budget,
@@ -96,7 +118,7 @@ function pruneParams(p: ArmParams, tasks: number): GatePruneParams {
     fineTuneSteps: p.pruneFineTune,
     maxRounds: p.maxRounds * tasks,
     gateL1: p.gateL1,
-    gateSteps: p.gateSteps,
+    gateSteps: p.gateSteps * tasks,
   })
 }
 
@@ -110,7 +132,7 @@ export async function builtArm<P extends ArmParams>(
   const { combo: _c, latencyMs: _l, latencyBatch: _b, ...common } = params
   const key = {
     artifact: 'multitask-arm',
-    v: 2,
+    v: 3,
     arm: arm.name,
     common,
     own: arm.key(params),
@@ -122,7 +144,12 @@ export async function builtArm<P extends ArmParams>(
     const pre = await pretrainedNets(
       ctx,
       data,
-      PretrainParams.parse({ hidden: params.hidden, epochs: params.epochs }),
+      PretrainParams.parse({
+        model: params.model,
+        channels: params.channels,
+        hidden: params.hidden ?? DEFAULT_HIDDEN[params.model],
+        epochs: params.epochs,
+      }),
     )
     const rng = new Rng(ctx.sharedSeed).fork(`arm:${arm.name}`)
     const prune = (
