@@ -182,7 +182,7 @@ function runConvBlock(
       if (!pool) {
         for (let pos = 0; pos < P; pos++) {
           const v = tmp[pos * nOut + c]!
-          out[dst + pos] = v < 0 ? 0 : v
+          out[dst + pos] = Math.max(v, 0)
         }
         continue
       }
@@ -196,7 +196,7 @@ function runConvBlock(
           if (p1 > m) m = p1
           if (p2 > m) m = p2
           if (p3 > m) m = p3
-          out[dst + y * ow + xx] = m < 0 ? 0 : m
+          out[dst + y * ow + xx] = Math.max(m, 0)
         }
     }
   }
