@@ -36,6 +36,25 @@ export interface PamMerge {
   partitions: Int32Array[]
 }
 
+/**
+ * One value per sample and neuron of a layer's post-ReLU output [n × d × P]: the neuron's output
+ * (P = 1), or the max of a conv channel's map over its P positions.
+ */
+export function neuronFeatures(
+  acts: Float32Array,
+  n: number,
+  d: number,
+  P: number,
+): Float64Array[] {
+  return Array.from({ length: d }, (_, j) =>
+    Float64Array.from({ length: n }, (_, i) => {
+      let m = 0
+      for (let p = 0; p < P; p++) m = Math.max(m, acts[(i * d + j) * P + p]!)
+      return m
+    }),
+  )
+}
+
 /** Regroups the neurons of `nets` by mutual information with each task's labels and merges them. */
 export function pamMerge(
   nets: readonly MultiNet[],
@@ -53,20 +72,9 @@ export function pamMerge(
     labels: Int32Array.from(rows, (r) => train.labels[t]![r]!),
   }))
   const partitions = nets[0]!.hidden.map((layer, l) => {
-    const d = layer.outSize
-    const P = positions(layer)
-    const features: Float64Array[] = []
-    for (const acts of perNet) {
-      const a = acts[l]!
-      for (let j = 0; j < d; j++)
-        features.push(
-          Float64Array.from(rows, (_, i) => {
-            let m = 0
-            for (let p = 0; p < P; p++) m = Math.max(m, a[(i * d + j) * P + p]!)
-            return m
-          }),
-        )
-    }
+    const features = perNet.flatMap((acts) =>
+      neuronFeatures(acts[l]!, n, layer.outSize, positions(layer)),
+    )
     let max = 0
     for (const f of features) for (const v of f) if (v > max) max = v
     if (max > 0) for (const f of features) for (let i = 0; i < n; i++) f[i]! /= max
