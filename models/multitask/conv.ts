@@ -7,7 +7,7 @@
  *   backward: per example: im2col again ─ ∂W += colsᵀ·∂pre, ∂b += Σ ∂pre ─ ∂cols = ∂pre·Wᵀ
  *             ─ col2im into ∂input (positions whose ∂pre is all zero are skipped)
  */
-import type { ConvShape, DenseLayer } from './net.ts'
+import { type ConvShape, type DenseLayer, readRuns } from './net.ts'
 
 /** Patch columns of one example: `cols[pos * K + (c·k + ky)·k + kx]`, zero outside the image. */
 export function im2col(
@@ -69,8 +69,9 @@ function col2im(dCols: Float32Array, dx: Float32Array, offset: number, shape: Co
 }
 
 /**
- * `out[cols × C]` (row-major) = cols·w + b for `P` rows of `K` values, with w [K × C]; zero
- * inputs are skipped (ReLU outputs and padding).
+ * `out[P × C]` (row-major) = cols·w + b for `P` rows of `K` values, with w [K × C]; zero
+ * inputs are skipped (ReLU outputs and padding), and with `runs` (per input channel, the output
+ * runs its `rpi` rows may reach; see `readRuns`) so are the masked blocks.
  */
 export function patchMatmul(
   cols: Float32Array,
@@ -80,7 +81,10 @@ export function patchMatmul(
   b: Float32Array,
   C: number,
   out: Float32Array,
+  runs?: readonly Int32Array[],
+  rpi = 1,
 ): void {
+  const all = Int32Array.from([0, C])
   for (let pos = 0; pos < P; pos++) {
     const o = pos * C
     for (let j = 0; j < C; j++) out[o + j] = b[j]!
@@ -89,7 +93,9 @@ export function patchMatmul(
       const v = cols[cb + i]!
       if (v === 0) continue
       const wr = i * C
-      for (let j = 0; j < C; j++) out[o + j]! += v * w[wr + j]!
+      const run = runs ? runs[(i / rpi) | 0]! : all
+      for (let p = 0; p < run.length; p += 2)
+        for (let j = run[p]!, end = run[p + 1]!; j < end; j++) out[o + j]! += v * w[wr + j]!
     }
   }
 }
@@ -108,9 +114,10 @@ export function convForward(
   const cols = new Float32Array(P * K)
   const tmp = new Float32Array(P * C)
   const out = new Float32Array(rows * C * P)
+  const runs = readRuns(layer)
   for (let r = 0; r < rows; r++) {
     im2col(x, r * inStride, shape, cols)
-    patchMatmul(cols, P, K, layer.w, layer.b, C, tmp)
+    patchMatmul(cols, P, K, layer.w, layer.b, C, tmp, runs, layer.rowsPerInput)
     const o = r * C * P
     for (let pos = 0; pos < P; pos++)
       for (let j = 0; j < C; j++) out[o + j * P + pos] = tmp[pos * C + j]!
@@ -140,6 +147,8 @@ export function convBackward(
   const cols = new Float32Array(P * K)
   const dT = new Float32Array(P * C)
   const dCols = new Float32Array(P * K)
+  const runs = readRuns(layer)
+  const rpi = layer.rowsPerInput
   for (let r = 0; r < rows; r++) {
     const o = r * C * P
     for (let j = 0; j < C; j++)
@@ -159,10 +168,14 @@ export function convBackward(
       for (let i = 0; i < K; i++) {
         const v = cols[cb + i]!
         const wr = i * C
-        if (v !== 0) for (let j = 0; j < C; j++) gw[wr + j]! += v * dT[d + j]!
+        const run = runs[(i / rpi) | 0]!
+        if (v !== 0)
+          for (let p = 0; p < run.length; p += 2)
+            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) gw[wr + j]! += v * dT[d + j]!
         if (dIn) {
           let s = 0
-          for (let j = 0; j < C; j++) s += w[wr + j]! * dT[d + j]!
+          for (let p = 0; p < run.length; p += 2)
+            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) s += w[wr + j]! * dT[d + j]!
           dCols[cb + i] = s
         }
       }

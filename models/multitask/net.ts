@@ -186,6 +186,32 @@ export function applyConnectivity(net: MultiNet): void {
   })
 }
 
+/**
+ * Per input neuron, the runs of outputs its rows may reach as flat [start, end, start, end, ...]
+ * pairs (from the mask, which is constant over a neuron's rows), so the kernels skip the forbidden
+ * blocks of a merged net (a block-diagonal concatenation costs n times less).
+ */
+export function readRuns(layer: DenseLayer): Int32Array[] {
+  const { outSize, rowsPerInput: rpi, mask } = layer
+  const units = layer.inSize / rpi
+  const out: Int32Array[] = []
+  const pairs: number[] = []
+  for (let u = 0; u < units; u++) {
+    pairs.length = 0
+    const row = u * rpi * outSize
+    let j = 0
+    while (j < outSize) {
+      while (j < outSize && mask[row + j] === 0) j++
+      if (j >= outSize) break
+      const start = j
+      while (j < outSize && mask[row + j] !== 0) j++
+      pairs.push(start, j)
+    }
+    out.push(Int32Array.from(pairs))
+  }
+  return out
+}
+
 function maskWeights(layer: DenseLayer): void {
   for (let k = 0; k < layer.w.length; k++) layer.w[k]! *= layer.mask[k]!
 }

@@ -10,7 +10,7 @@
  */
 import type { Rng } from '../../harness/run/rng.ts'
 import { convBackward, convForward, maxPool2, maxPool2Backward } from './conv.ts'
-import { actSize, type DenseLayer, type MultiNet, positions } from './net.ts'
+import { actSize, type DenseLayer, type MultiNet, positions, readRuns } from './net.ts'
 
 /** Rows of one split: n images of `inputSize` values, and the label of every task (-1 outside). */
 export interface TaskSplit {
@@ -38,7 +38,8 @@ export function labelledRows(split: TaskSplit): number[] {
 }
 
 function matmulForward(layer: DenseLayer, x: Float32Array, rows: number, out: Float32Array): void {
-  const { inSize, outSize, w, b } = layer
+  const { inSize, outSize, w, b, rowsPerInput: rpi } = layer
+  const runs = readRuns(layer)
   for (let r = 0; r < rows; r++) {
     const o = r * outSize
     for (let j = 0; j < outSize; j++) out[o + j] = b[j]!
@@ -46,7 +47,9 @@ function matmulForward(layer: DenseLayer, x: Float32Array, rows: number, out: Fl
       const v = x[r * inSize + i]!
       if (v === 0) continue
       const wr = i * outSize
-      for (let j = 0; j < outSize; j++) out[o + j]! += v * w[wr + j]!
+      const run = runs[(i / rpi) | 0]!
+      for (let p = 0; p < run.length; p += 2)
+        for (let j = run[p]!, end = run[p + 1]!; j < end; j++) out[o + j]! += v * w[wr + j]!
     }
   }
 }
@@ -244,7 +247,8 @@ export class Trainer {
     B: number,
     dIn: Float32Array | undefined,
   ): { w: Float32Array; b: Float32Array } {
-    const { inSize, outSize, w } = layer
+    const { inSize, outSize, w, rowsPerInput: rpi } = layer
+    const runs = readRuns(layer)
     const gw = new Float32Array(w.length)
     const gb = new Float32Array(outSize)
     for (let r = 0; r < B; r++) {
@@ -253,10 +257,14 @@ export class Trainer {
       for (let i = 0; i < inSize; i++) {
         const v = input[r * inSize + i]!
         const wr = i * outSize
-        if (v !== 0) for (let j = 0; j < outSize; j++) gw[wr + j]! += v * dOut[o + j]!
+        const run = runs[(i / rpi) | 0]!
+        if (v !== 0)
+          for (let p = 0; p < run.length; p += 2)
+            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) gw[wr + j]! += v * dOut[o + j]!
         if (dIn) {
           let s = 0
-          for (let j = 0; j < outSize; j++) s += w[wr + j]! * dOut[o + j]!
+          for (let p = 0; p < run.length; p += 2)
+            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) s += w[wr + j]! * dOut[o + j]!
           dIn[r * inSize + i]! += s
         }
       }
