@@ -1,101 +1,112 @@
 /**
  * Same-padding k×k convolution (stride 1) and 2×2 max-pool kernels of the multitask nets, on NCHW
  * Float32Array batches, by im2col and the row-major weight matrix of a layer (`w[i * C + j]`, row
- * i = (input channel, ky, kx)). Buffers are allocated once per call, never per element.
+ * i = (input channel, ky, kx)). The patch matrix is kept transposed, [K × H·W], so every inner
+ * loop runs over the H·W positions of a plane; zero weights (masked blocks of a merged net,
+ * deleted channels) are skipped. Buffers are allocated once per call, never per element.
  *
- *   forward:  per example: im2col [H·W × K] ─ cols·W + b [H·W × C] ─ transpose to [C × H·W]
- *   backward: per example: im2col again ─ ∂W += colsᵀ·∂pre, ∂b += Σ ∂pre ─ ∂cols = ∂pre·Wᵀ
- *             ─ col2im into ∂input (positions whose ∂pre is all zero are skipped)
+ *   forward:  per example: im2colᵀ [K × H·W] ─ pre[j] = b_j + Σ_i w_ij·cols[i]   (planes [C × H·W])
+ *   backward: per example: im2colᵀ again ─ ∂w_ij = Σ_pos cols[i]·∂pre[j] (allowed weights only),
+ *             ∂b_j = Σ ∂pre[j], ∂cols[i] = Σ_j w_ij·∂pre[j] ─ col2im into ∂input
  */
-import { type ConvShape, type DenseLayer, readRuns } from './net.ts'
+import type { ConvShape, DenseLayer } from './net.ts'
 
-/** Patch columns of one example: `cols[pos * K + (c·k + ky)·k + kx]`, zero outside the image. */
-export function im2col(
+/**
+ * Transposed patch matrix of one example: `cols[i * H·W + pos]`, i = (a·k + ky)·k + kx for the
+ * a-th read channel (`channels`, default all), zero outside the image.
+ */
+export function im2colT(
   x: Float32Array,
   offset: number,
   shape: ConvShape,
   cols: Float32Array,
-  channels: ArrayLike<number> | undefined = undefined,
+  channels?: ArrayLike<number>,
 ): void {
   const { kernel: k, height: H, width: W } = shape
-  const chans = channels ?? shape.inChannels
-  const nc = typeof chans === 'number' ? chans : chans.length
+  const nc = channels ? channels.length : shape.inChannels
   const pad = k >> 1
-  const K = nc * k * k
-  const plane = H * W
-  for (let y = 0; y < H; y++)
-    for (let xx = 0; xx < W; xx++) {
-      const base = (y * W + xx) * K
-      for (let a = 0; a < nc; a++) {
-        const c = typeof chans === 'number' ? a : chans[a]!
-        const src = offset + c * plane
-        for (let ky = 0; ky < k; ky++) {
-          const iy = y + ky - pad
-          const row = base + (a * k + ky) * k
+  const P = H * W
+  for (let a = 0; a < nc; a++) {
+    const src = offset + (channels ? channels[a]! : a) * P
+    for (let ky = 0; ky < k; ky++)
+      for (let kx = 0; kx < k; kx++) {
+        const base = ((a * k + ky) * k + kx) * P
+        const dy = ky - pad
+        const dx = kx - pad
+        for (let y = 0; y < H; y++) {
+          const iy = y + dy
+          const row = base + y * W
           if (iy < 0 || iy >= H) {
-            for (let kx = 0; kx < k; kx++) cols[row + kx] = 0
+            cols.fill(0, row, row + W)
             continue
           }
-          for (let kx = 0; kx < k; kx++) {
-            const ix = xx + kx - pad
-            cols[row + kx] = ix >= 0 && ix < W ? x[src + iy * W + ix]! : 0
+          const s = src + iy * W
+          for (let xx = 0; xx < W; xx++) {
+            const ix = xx + dx
+            cols[row + xx] = ix >= 0 && ix < W ? x[s + ix]! : 0
           }
         }
       }
-    }
+  }
 }
 
-/** Adds patch-column gradients back into the image gradient (the adjoint of `im2col`). */
-function col2im(dCols: Float32Array, dx: Float32Array, offset: number, shape: ConvShape): void {
+/** Adds transposed patch-matrix gradients back into the image gradient (adjoint of `im2colT`). */
+function col2imT(dCols: Float32Array, dx: Float32Array, offset: number, shape: ConvShape): void {
   const { kernel: k, height: H, width: W, inChannels: nc } = shape
   const pad = k >> 1
-  const K = nc * k * k
-  const plane = H * W
-  for (let y = 0; y < H; y++)
-    for (let xx = 0; xx < W; xx++) {
-      const base = (y * W + xx) * K
-      for (let c = 0; c < nc; c++)
-        for (let ky = 0; ky < k; ky++) {
-          const iy = y + ky - pad
+  const P = H * W
+  for (let c = 0; c < nc; c++) {
+    const dst = offset + c * P
+    for (let ky = 0; ky < k; ky++)
+      for (let kx = 0; kx < k; kx++) {
+        const base = ((c * k + ky) * k + kx) * P
+        const dy = ky - pad
+        const ddx = kx - pad
+        const x0 = Math.max(0, -ddx)
+        const x1 = Math.min(W, W - ddx)
+        for (let y = 0; y < H; y++) {
+          const iy = y + dy
           if (iy < 0 || iy >= H) continue
-          const row = base + (c * k + ky) * k
-          const dst = offset + c * plane + iy * W
-          for (let kx = 0; kx < k; kx++) {
-            const ix = xx + kx - pad
-            if (ix >= 0 && ix < W) dx[dst + ix]! += dCols[row + kx]!
-          }
+          const row = base + y * W
+          const d = dst + iy * W + ddx
+          for (let xx = x0; xx < x1; xx++) dx[d + xx]! += dCols[row + xx]!
         }
-    }
+      }
+  }
+}
+
+/** Patch rows of one example in row-major [H·W × K] order (the samples of MTZ's Hessian). */
+export function im2col(x: Float32Array, offset: number, shape: ConvShape, out: Float32Array): void {
+  const P = shape.height * shape.width
+  const K = shape.inChannels * shape.kernel * shape.kernel
+  const cols = new Float32Array(K * P)
+  im2colT(x, offset, shape, cols)
+  for (let i = 0; i < K; i++)
+    for (let pos = 0; pos < P; pos++) out[pos * K + i] = cols[i * P + pos]!
 }
 
 /**
- * `out[P × C]` (row-major) = cols·w + b for `P` rows of `K` values, with w [K × C]; zero
- * inputs are skipped (ReLU outputs and padding), and with `runs` (per input channel, the output
- * runs its `rpi` rows may reach; see `readRuns`) so are the masked blocks.
+ * Output planes `out[outOff + j·P + pos]` = b_j + Σ_i w[i·C + j]·cols[i·P + pos] for the C
+ * outputs of w [K × C]; zero weights are skipped.
  */
-export function patchMatmul(
+export function convPlanes(
   cols: Float32Array,
-  P: number,
   K: number,
+  P: number,
   w: Float32Array,
   b: Float32Array,
   C: number,
   out: Float32Array,
-  runs?: readonly Int32Array[],
-  rpi = 1,
+  outOff: number,
 ): void {
-  const all = Int32Array.from([0, C])
-  for (let pos = 0; pos < P; pos++) {
-    const o = pos * C
-    for (let j = 0; j < C; j++) out[o + j] = b[j]!
-    const cb = pos * K
+  for (let j = 0; j < C; j++) {
+    const o = outOff + j * P
+    out.fill(b[j]!, o, o + P)
     for (let i = 0; i < K; i++) {
-      const v = cols[cb + i]!
-      if (v === 0) continue
-      const wr = i * C
-      const run = runs ? runs[(i / rpi) | 0]! : all
-      for (let p = 0; p < run.length; p += 2)
-        for (let j = run[p]!, end = run[p + 1]!; j < end; j++) out[o + j]! += v * w[wr + j]!
+      const wv = w[i * C + j]!
+      if (wv === 0) continue
+      const cb = i * P
+      for (let pos = 0; pos < P; pos++) out[o + pos]! += wv * cols[cb + pos]!
     }
   }
 }
@@ -111,23 +122,19 @@ export function convForward(
   const P = shape.height * shape.width
   const K = layer.inSize
   const inStride = shape.inChannels * P
-  const cols = new Float32Array(P * K)
-  const tmp = new Float32Array(P * C)
+  const cols = new Float32Array(K * P)
   const out = new Float32Array(rows * C * P)
-  const runs = readRuns(layer)
   for (let r = 0; r < rows; r++) {
-    im2col(x, r * inStride, shape, cols)
-    patchMatmul(cols, P, K, layer.w, layer.b, C, tmp, runs, layer.rowsPerInput)
-    const o = r * C * P
-    for (let pos = 0; pos < P; pos++)
-      for (let j = 0; j < C; j++) out[o + j * P + pos] = tmp[pos * C + j]!
+    im2colT(x, r * inStride, shape, cols)
+    convPlanes(cols, K, P, layer.w, layer.b, C, out, r * C * P)
   }
   return out
 }
 
 /**
  * Weight and bias gradients of a conv layer from the pre-activation gradient `dPre`
- * [rows × C × H·W]; adds the input gradient into `dIn` when given.
+ * [rows × C × H·W] (gradients of masked weights stay zero); adds the input gradient into `dIn`
+ * when given.
  */
 export function convBackward(
   layer: DenseLayer,
@@ -140,47 +147,52 @@ export function convBackward(
   const C = layer.outSize
   const P = shape.height * shape.width
   const K = layer.inSize
-  const w = layer.w
+  const { w, mask } = layer
   const inStride = shape.inChannels * P
   const gw = new Float32Array(w.length)
   const gb = new Float32Array(C)
-  const cols = new Float32Array(P * K)
-  const dT = new Float32Array(P * C)
-  const dCols = new Float32Array(P * K)
-  const runs = readRuns(layer)
-  const rpi = layer.rowsPerInput
+  const cols = new Float32Array(K * P)
+  const dCols = new Float32Array(K * P)
+  const live = new Uint8Array(C)
   for (let r = 0; r < rows; r++) {
     const o = r * C * P
-    for (let j = 0; j < C; j++)
-      for (let pos = 0; pos < P; pos++) dT[pos * C + j] = dPre[o + j * P + pos]!
-    im2col(input, r * inStride, shape, cols)
-    if (dIn) dCols.fill(0)
-    for (let pos = 0; pos < P; pos++) {
-      const d = pos * C
-      let any = false
-      for (let j = 0; j < C; j++)
-        if (dT[d + j] !== 0) {
-          any = true
-          gb[j]! += dT[d + j]!
-        }
-      if (!any) continue
-      const cb = pos * K
-      for (let i = 0; i < K; i++) {
-        const v = cols[cb + i]!
-        const wr = i * C
-        const run = runs[(i / rpi) | 0]!
-        if (v !== 0)
-          for (let p = 0; p < run.length; p += 2)
-            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) gw[wr + j]! += v * dT[d + j]!
-        if (dIn) {
-          let s = 0
-          for (let p = 0; p < run.length; p += 2)
-            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) s += w[wr + j]! * dT[d + j]!
-          dCols[cb + i] = s
-        }
+    let any = false
+    for (let j = 0; j < C; j++) {
+      let s = 0
+      let nz = 0
+      for (let pos = 0; pos < P; pos++) {
+        const v = dPre[o + j * P + pos]!
+        s += v
+        if (v !== 0) nz = 1
+      }
+      gb[j]! += s
+      live[j] = nz
+      if (nz) any = true
+    }
+    if (!any) continue
+    im2colT(input, r * inStride, shape, cols)
+    for (let i = 0; i < K; i++) {
+      const cb = i * P
+      for (let j = 0; j < C; j++) {
+        if (!live[j] || mask[i * C + j] === 0) continue
+        const d = o + j * P
+        let s = 0
+        for (let pos = 0; pos < P; pos++) s += cols[cb + pos]! * dPre[d + pos]!
+        gw[i * C + j]! += s
       }
     }
-    if (dIn) col2im(dCols, dIn, r * inStride, shape)
+    if (!dIn) continue
+    dCols.fill(0)
+    for (let i = 0; i < K; i++) {
+      const cb = i * P
+      for (let j = 0; j < C; j++) {
+        const wv = w[i * C + j]!
+        if (wv === 0 || !live[j]) continue
+        const d = o + j * P
+        for (let pos = 0; pos < P; pos++) dCols[cb + pos]! += wv * dPre[d + pos]!
+      }
+    }
+    col2imT(dCols, dIn, r * inStride, shape)
   }
   return { w: gw, b: gb }
 }

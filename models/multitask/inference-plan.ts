@@ -6,7 +6,7 @@
  * then ReLU and pool). Its FLOP count equals the cost model's `combinationFlops`, and it is what
  * latency is measured on.
  */
-import { im2col, patchMatmul } from './conv.ts'
+import { convPlanes, im2colT } from './conv.ts'
 import { type ConvShape, type DenseLayer, type MultiNet, positions, SHARED } from './net.ts'
 
 interface Block {
@@ -169,34 +169,26 @@ function runConvBlock(
   const P = H * W
   const nOut = bl.outputs.length
   const K = bl.w.length / nOut
-  const cols = new Float32Array(P * K)
-  const tmp = new Float32Array(P * nOut)
+  const cols = new Float32Array(K * P)
+  const tmp = new Float32Array(nOut * P)
   const oh = pool ? Math.floor(H / 2) : H
   const ow = pool ? Math.floor(W / 2) : W
   const OP = oh * ow
   for (let r = 0; r < rows; r++) {
-    im2col(x, r * shape.inChannels * P, shape, cols, bl.inputs)
-    patchMatmul(cols, P, K, bl.w, bl.b, nOut, tmp)
+    im2colT(x, r * shape.inChannels * P, shape, cols, bl.inputs)
+    convPlanes(cols, K, P, bl.w, bl.b, nOut, tmp, 0)
     for (let c = 0; c < nOut; c++) {
       const dst = (r * width + bl.outputs[c]!) * OP
+      const src = c * P
       if (!pool) {
-        for (let pos = 0; pos < P; pos++) {
-          const v = tmp[pos * nOut + c]!
-          out[dst + pos] = Math.max(v, 0)
-        }
+        for (let pos = 0; pos < P; pos++) out[dst + pos] = Math.max(0, tmp[src + pos]!)
         continue
       }
       for (let y = 0; y < oh; y++)
         for (let xx = 0; xx < ow; xx++) {
-          const p0 = (2 * y * W + 2 * xx) * nOut + c
-          let m = tmp[p0]!
-          const p1 = tmp[p0 + nOut]!
-          const p2 = tmp[p0 + W * nOut]!
-          const p3 = tmp[p0 + (W + 1) * nOut]!
-          if (p1 > m) m = p1
-          if (p2 > m) m = p2
-          if (p3 > m) m = p3
-          out[dst + y * ow + xx] = Math.max(m, 0)
+          const p0 = src + 2 * y * W + 2 * xx
+          const m = Math.max(tmp[p0]!, tmp[p0 + 1]!, tmp[p0 + W]!, tmp[p0 + W + 1]!)
+          out[dst + y * ow + xx] = m < 0 ? 0 : m
         }
     }
   }
