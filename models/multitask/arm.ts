@@ -18,6 +18,7 @@ import { compilePlan, runPlan } from './inference-plan.ts'
 import { type MultiNet, netArch, partitionCounts, sharedFraction } from './net.ts'
 import {
   DEFAULT_HIDDEN,
+  DEFAULT_PRETRAIN_LR,
   MODELS,
   type PretrainedNets,
   PretrainParams,
@@ -50,6 +51,8 @@ export const ArmParams = z.strictObject({
   hidden: z.array(z.number().int().positive()).min(1).optional(),
   /** Pre-training epochs of each single-task net. @default 4 */
   epochs: z.number().int().positive().default(4),
+  /** Pre-training SGD learning rate. @default 0.02 for 'mlp', 0.01 for 'lenet5' */
+  pretrainLr: z.number().positive().optional(),
   /** Allowed validation-accuracy drop per task while pruning, points. @default 1 */
   budget: z.number().nonnegative().default(1),
   /** Fraction of alive neurons pruned per round. @default 0.1 */
@@ -149,6 +152,7 @@ export async function builtArm<P extends ArmParams>(
         channels: params.channels,
         hidden: params.hidden ?? DEFAULT_HIDDEN[params.model],
         epochs: params.epochs,
+        lr: params.pretrainLr ?? DEFAULT_PRETRAIN_LR[params.model],
       }),
     )
     const rng = new Rng(ctx.sharedSeed).fork(`arm:${arm.name}`)
@@ -228,6 +232,7 @@ export async function runArmTrial<P extends ArmParams>(
   ctx.annotate('pruneRounds', built.rounds)
   for (const [k, v] of Object.entries(built.facts)) ctx.annotate(k, v)
   ctx.annotate('kept', keptLabel(net))
+  ctx.annotate('refTestAcc', built.refTestAcc.map((a) => a.toFixed(2)).join(' '))
   return {
     flops: metric(flops, 'FLOPs', 'lower'),
     latency_ms: metric(median(samples), 'ms', 'lower', samples),
