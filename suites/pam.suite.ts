@@ -13,8 +13,10 @@ const MODELS = ['lenet5', 'mlp']
 const ALPHAS = [0.01, 0.02, 0.05, 0.1, 0.2]
 
 /**
- * Pruning-Aware Merging vs no merging and MTZ over every task combination (MLP on MNIST tasks),
- * with two pruners shared by all arms (Taylor importance, L1 neuron gates) and a sweep of PAM's α.
+ * Pruning-Aware Merging vs no merging and MTZ over every task combination of MNIST task sets, on
+ * single-task LeNet-5s (conv 5×5·6, pool, conv 5×5·16, pool, fc 120, fc 84) and an MLP variant,
+ * with two pruners shared by all arms (Taylor importance, L1 neuron/channel gates) and a sweep of
+ * PAM's dense-layer α (conv layers keep α_conv = 0.01).
  */
 export default defineSuite({
   name: 'pam',
@@ -85,8 +87,9 @@ export default defineSuite({
               ...(a === 'pam' ? { miSamples: 150 } : {}),
               ...(a === 'mtz' ? { hessianSamples: 200, zipFineTune: 50 } : {}),
             },
-            // The L1-gate pruner and the α sweep are in the paper profile (the default's ~2 min
-            // on this machine would not hold them).
+            // The MLP only: the L1-gate pruner, the α sweep and LeNet-5 are in the paper profile
+            // (the default's ~2 min on this machine would not hold them; one seed of LeNet-5 on
+            // halves takes ~8 min).
             grid: { combo: TWO, pruner: ['taylor'] },
           },
         ]),
