@@ -209,3 +209,17 @@ test('Trainer sums Taylor statistics per conv channel and zeroes a dead channel'
   assert.equal(trainer.taylor[0]![1], 0)
   assert.ok(trainer.taylor[0]![0]! > 0)
 })
+
+test('buildNet() rejects an even kernel and convs that pool below 1×1, naming the layer', () => {
+  const conv = (n: number, kernel = 3) =>
+    Array.from({ length: n }, () => ({ channels: 2, kernel, pool: true }))
+  const input = { height: 4, width: 4, channels: 1 }
+  assert.throws(
+    () => buildNet({ input, conv: conv(1, 4), dense: [] }, 2, new Rng(1)),
+    /conv kernel must be odd and positive, got 4/,
+  )
+  assert.throws(
+    () => buildNet({ input, conv: conv(3), dense: [] }, 2, new Rng(1)),
+    /conv 3 pools below 1×1/,
+  )
+})
