@@ -156,6 +156,7 @@ export async function builtArm<P extends ArmParams>(
       }),
     )
     const rng = new Rng(ctx.sharedSeed).fork(`arm:${arm.name}`)
+    const pruned: PruneResult[] = []
     const prune = (
       net: MultiNet,
       reference: readonly number[],
@@ -165,7 +166,9 @@ export async function builtArm<P extends ArmParams>(
       const run = params.pruner === 'l1-gate' ? pruneL1Gate : pruneTaylor
       const onRound = (round: number, alive: number) =>
         ctx.progress.update(round, pp.maxRounds, `${arm.name} prune: ${alive} alive`)
-      return run(net, split, reference, pp, rng, { onRound })
+      const result = run(net, split, reference, pp, rng, { onRound })
+      pruned.push(result)
+      return result
     }
     const tools: ArmTools = {
       data,
@@ -185,7 +188,16 @@ export async function builtArm<P extends ArmParams>(
         return prune(net, pre.valAcc, data)
       },
     }
-    const { net, rounds, facts = {} } = await arm.build(tools, params)
+    const { net, rounds, facts: own = {} } = await arm.build(tools, params)
+    // Validation accuracy per task: of the unpruned single-task nets (the budget's reference),
+    // when pruning starts (after merging and fine-tuning) and when it ends.
+    const pct = (xs: readonly number[]) => xs.map((a) => a.toFixed(2)).join(' ')
+    const facts = {
+      ...own,
+      valRef: pct(pre.valAcc),
+      valStart: pct(pruned.flatMap((r) => r.startValAcc)),
+      valEnd: pct(pruned.flatMap((r) => r.valAcc)),
+    }
     return { net, testAcc: evaluateTasks(net, data.test), refTestAcc: pre.testAcc, rounds, facts }
   })
 }
