@@ -187,8 +187,13 @@ function runConvBlock(
       for (let y = 0; y < oh; y++)
         for (let xx = 0; xx < ow; xx++) {
           const p0 = src + 2 * y * W + 2 * xx
-          const m = Math.max(tmp[p0]!, tmp[p0 + 1]!, tmp[p0 + W]!, tmp[p0 + W + 1]!)
-          out[dst + y * ow + xx] = m < 0 ? 0 : m
+          out[dst + y * ow + xx] = Math.max(
+            0,
+            tmp[p0]!,
+            tmp[p0 + 1]!,
+            tmp[p0 + W]!,
+            tmp[p0 + W + 1]!,
+          )
         }
     }
   }
