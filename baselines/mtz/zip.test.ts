@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { Rng } from '../../harness/run/rng.ts'
+import { buildNet, cloneNet, concatNets, type NetSpec, SHARED } from '../../models/multitask/net.ts'
+import { forward, type TaskSplit } from '../../models/multitask/train.ts'
 import { cholesky, cholSolve, matmul } from './linalg.ts'
-import { greedyMatch } from './zip.ts'
+import { greedyMatch, mtzZip } from './zip.ts'
 
 test('greedyMatch() takes the cheapest unused pairs first', () => {
   // cost[i][j]: (0,1) = 0 is cheapest, then (1,0) = 1; (0,0) = 2 loses to them.
@@ -47,4 +50,40 @@ test("the n-way merge (ΣH)⁻¹ΣH·w equals the paper's two-net formula", () =
   )
   const paper = wa.map((v, k) => v + step[k]!)
   for (const [k, v] of nway.entries()) assert.ok(Math.abs(v - paper[k]!) < 1e-12)
+})
+
+test('mtzZip() of two copies of a conv net gives that net back, one shared trunk', () => {
+  const spec: NetSpec = {
+    input: { height: 6, width: 6, channels: 1 },
+    conv: [
+      { channels: 3, kernel: 3, pool: true },
+      { channels: 4, kernel: 3, pool: false },
+    ],
+    dense: [5],
+  }
+  const one = buildNet(spec, 2, new Rng(1))
+  const net = concatNets([cloneNet(one), cloneNet(one)])
+  const rng = new Rng(2)
+  const n = 30
+  const train: TaskSplit = {
+    x: Float32Array.from({ length: n * 36 }, () => rng.next()),
+    n,
+    labels: [0, 1].map(() => Int32Array.from({ length: n }, (_, i) => i % 2)),
+  }
+  const opts = { hessianSamples: 20, damping: 0.01, fineTuneSteps: 0, lr: 0.01, batch: 8 }
+  mtzZip(net, train, opts, new Rng(3))
+  assert.deepEqual(
+    net.hidden.map((l) => [l.outSize, l.part.every((p) => p === SHARED)]),
+    [
+      [3, true],
+      [4, true],
+      [5, true],
+    ],
+  )
+  // conv2 reads 3 zipped channels: its Hessian is over 3·3·3 + 1 = 28 patch values.
+  assert.equal(net.hidden[1]!.inSize, 27)
+  const x = train.x.subarray(0, 5 * 36)
+  const ref = forward(one, x, 5).outs[0]!
+  for (const out of forward(net, x, 5).outs)
+    for (const [i, v] of out.entries()) assert.ok(Math.abs(v - ref[i]!) < 1e-4, `${v} vs ${ref[i]}`)
 })

@@ -1,9 +1,11 @@
 /**
- * Multi-Task Zipping (He, Zhou, Thiele; NeurIPS 2018) of n same-architecture MLPs, fully zipping
- * every hidden layer bottom-up (the configuration of MTZ's Exp1), as described in the brief:
+ * Multi-Task Zipping (He, Zhou, Thiele; NeurIPS 2018) of n same-architecture nets (MLPs, or conv
+ * then dense layers), fully zipping every hidden layer bottom-up (the configuration of MTZ's
+ * Exp1), as described in the brief:
  *
  *   per hidden layer l (layers below already zipped into one shared trunk):
- *     H_t = E[x̃ x̃ᵀ] on task t's data, x̃ = [layer input; 1], damped
+ *     H_t = E[x̃ x̃ᵀ] on task t's data, x̃ = [layer input; 1] (for a conv layer: every k×k×c_in
+ *       patch column of every example, so conv2 of LeNet-5 has a 151×151 H), damped
  *     w̃ = incoming weights with the bias appended, per neuron of each net
  *     pair cost of net-0 neuron i and net-t neuron j: ½ Δᵀ (H_0⁻¹ + H_t⁻¹)⁻¹ Δ, Δ = w̃⁰_i − w̃ᵗ_j,
  *       with (H_0⁻¹ + H_t⁻¹)⁻¹ = H_0 (H_0 + H_t)⁻¹ H_t
@@ -15,6 +17,7 @@
  * Simplification [R]: every layer is zipped completely, so there are no per-task "inter" weights.
  */
 import type { Rng } from '../../harness/run/rng.ts'
+import { im2col } from '../../models/multitask/conv.ts'
 import {
   type DenseLayer,
   type HiddenLayer,
@@ -52,15 +55,36 @@ function hessian(x: Float32Array, m: number, size: number, damping: number): Flo
     for (let i = 0; i < s; i++) {
       const v = row[i]!
       if (v === 0) continue
-      for (let j = 0; j < s; j++) h[i * s + j]! += v * row[j]!
+      for (let j = i; j < s; j++) h[i * s + j]! += v * row[j]!
     }
   }
+  for (let i = 0; i < s; i++) for (let j = 0; j < i; j++) h[i * s + j] = h[j * s + i]!
   let trace = 0
   for (let i = 0; i < s; i++) trace += h[i * s + i]!
   const lambda = (damping * trace) / s / m + 1e-8
   for (let k = 0; k < h.length; k++) h[k]! /= m
   for (let i = 0; i < s; i++) h[i * s + i]! += lambda
   return h
+}
+
+/**
+ * The rows x of a layer's Hessian from its input activations of `m` examples: the examples
+ * themselves for a dense layer, every patch column of every example for a conv layer.
+ */
+function layerInputs(
+  layer: HiddenLayer,
+  input: Float32Array,
+  m: number,
+): { x: Float32Array; m: number } {
+  const conv = layer.conv
+  if (!conv) return { x: input, m }
+  const P = conv.height * conv.width
+  const K = layer.inSize
+  const x = new Float32Array(m * P * K)
+  const stride = conv.inChannels * P
+  for (let r = 0; r < m; r++)
+    im2col(input, r * stride, conv, x.subarray(r * P * K, (r + 1) * P * K))
+  return { x, m: m * P }
 }
 
 /** w̃ of net t's neurons at a layer [(size + 1) × d]: columns t·d.. of `layer`, bias last. */
@@ -117,31 +141,46 @@ function pairCosts(
   return cost
 }
 
-/** Regroups the input rows of `layer` (n blocks of d columns reading n·d inputs) to the zipped order. */
-function regroupRows<L extends DenseLayer>(
-  layer: L,
+/**
+ * Regroups the input rows of `layer` (n blocks of d columns, block t reading net t's dIn input
+ * neurons of `rowsPerInput` rows each) to the zipped order of those neurons.
+ */
+function regroupRows(
+  layer: HiddenLayer,
   n: number,
   dIn: number,
   groups: Int32Array[],
-): L {
+): HiddenLayer {
   const dOut = layer.outSize / n
-  const w = new Float32Array(dIn * layer.outSize)
+  const rpi = layer.rowsPerInput
+  const w = new Float32Array(dIn * rpi * layer.outSize)
   for (let t = 0; t < n; t++)
-    for (let g = 0; g < dIn; g++) {
-      const src = t * dIn + groups[t]![g]!
-      for (let j = 0; j < dOut; j++)
-        w[g * layer.outSize + t * dOut + j] = layer.w[src * layer.outSize + t * dOut + j]!
-    }
-  return { ...layer, inSize: dIn, w, mask: new Float32Array(w.length).fill(1) }
+    for (let g = 0; g < dIn; g++)
+      for (let q = 0; q < rpi; q++) {
+        const src = (t * dIn + groups[t]![g]!) * rpi + q
+        const dst = g * rpi + q
+        for (let j = 0; j < dOut; j++)
+          w[dst * layer.outSize + t * dOut + j] = layer.w[src * layer.outSize + t * dOut + j]!
+      }
+  return {
+    ...layer,
+    inSize: dIn * rpi,
+    w,
+    mask: new Float32Array(w.length).fill(1),
+    ...(layer.conv ? { conv: { ...layer.conv, inChannels: dIn } } : {}),
+  }
 }
 
 /** Regroups a head (task t reads block t of the last layer) to the zipped order. */
 function regroupHead(head: DenseLayer, t: number, d: number, group: Int32Array): DenseLayer {
   const C = head.outSize
-  const w = new Float32Array(d * C)
+  const rpi = head.rowsPerInput
+  const w = new Float32Array(d * rpi * C)
   for (let g = 0; g < d; g++)
-    for (let c = 0; c < C; c++) w[g * C + c] = head.w[(t * d + group[g]!) * C + c]!
-  return { ...head, inSize: d, w, mask: new Float32Array(w.length).fill(1) }
+    for (let q = 0; q < rpi; q++)
+      for (let c = 0; c < C; c++)
+        w[(g * rpi + q) * C + c] = head.w[((t * d + group[g]!) * rpi + q) * C + c]!
+  return { ...head, inSize: d * rpi, w, mask: new Float32Array(w.length).fill(1) }
 }
 
 /**
@@ -160,9 +199,10 @@ export function mtzZip(net: MultiNet, train: TaskSplit, options: ZipOptions, rng
       const rows = rng
         .shuffle([...train.labels[t]!.keys()].filter((i) => train.labels[t]![i]! >= 0))
         .slice(0, options.hessianSamples)
-      const x =
+      const input =
         l === 0 ? gather(train, rows, net.inputSize) : hiddenActivations(net, train, rows)[l - 1]!
-      return hessian(x, rows.length, layer.inSize, options.damping)
+      const { x, m } = layerInputs(layer, input, rows.length)
+      return hessian(x, m, layer.inSize, options.damping)
     })
     const ws = Array.from({ length: n }, (_, t) => incoming(layer, t, d))
     // groups[t][g]: net t's neuron in zipped group g (group g = net 0's neuron g).
@@ -195,7 +235,9 @@ export function mtzZip(net: MultiNet, train: TaskSplit, options: ZipOptions, rng
       w: Float32Array.from({ length: layer.inSize * d }, (_, k) => merged[k]!),
       b: Float32Array.from({ length: d }, (_, g) => merged[layer.inSize * d + g]!),
       mask: new Float32Array(layer.inSize * d).fill(1),
+      rowsPerInput: layer.rowsPerInput,
       part: new Int32Array(d).fill(SHARED),
+      ...(layer.conv ? { conv: layer.conv } : {}),
     }
     net.hidden[l] = zipped
     const next = net.hidden[l + 1]

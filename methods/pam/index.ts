@@ -11,8 +11,10 @@ import { sharedFraction } from '../../models/multitask/net.ts'
 import { pamMerge } from './merge.ts'
 
 const Params = ArmParams.extend({
-  /** MI threshold of the irrelevance sets, nats (the official default for fc layers). @default 0.05 */
+  /** MI threshold of the dense layers' irrelevance sets, nats (the official fc default). @default 0.05 */
   alpha: z.number().nonnegative().default(0.05),
+  /** MI threshold of the conv layers' irrelevance sets, nats (the official default). @default 0.01 */
+  alphaConv: z.number().nonnegative().default(0.01),
   /** KDE noise variance σ². @default 0.1 */
   sigma2: z.number().positive().default(0.1),
   /** Samples of the common batch the MI is estimated on. @default 200 */
@@ -22,13 +24,18 @@ type Params = z.output<typeof Params>
 
 const arm: ArmDef<Params> = {
   name: 'pam',
-  key: (p) => ({ alpha: p.alpha, sigma2: p.sigma2, miSamples: p.miSamples }),
+  key: (p) => ({
+    alpha: p.alpha,
+    alphaConv: p.alphaConv,
+    sigma2: p.sigma2,
+    miSamples: p.miSamples,
+  }),
   async build({ pre, data, rng, fineTuneAndPrune }, p) {
     const merged = pamMerge(
       pre.nets,
       data.train,
       data.classes,
-      { alpha: p.alpha, sigma2: p.sigma2, samples: p.miSamples },
+      { alpha: p.alpha, alphaConv: p.alphaConv, sigma2: p.sigma2, samples: p.miSamples },
       rng,
     )
     const sharedBefore = sharedFraction(merged.net)

@@ -3,9 +3,11 @@
  * the official code's algorithm:
  *
  *   1. record the post-ReLU outputs of every hidden layer of every net on a common batch of N
- *      inputs (scaled by the layer's largest output, so σ² means the same in every layer)
+ *      inputs; a conv channel gives one value per sample, the max over its H×W map (scaled by
+ *      the layer's largest output, so σ² means the same in every layer)
  *   2. per layer, the n·d neurons of the nets are the candidates, each with its own weights
- *   3. per task, the greedy KDE irrelevance set R_t at threshold α        (irrelevance.ts)
+ *   3. per task, the greedy KDE irrelevance set R_t at threshold α (α_conv for conv layers)
+ *                                                                         (irrelevance.ts)
  *   4. partition: deleted / task-specific T_t / shared                     (irrelevance.ts)
  *   5. merged net: the nets side by side, each kept neuron with its original weights restricted
  *      by the connectivity rule (shared reads shared; T_t reads shared ∪ T_t), cross-net weights
@@ -13,13 +15,15 @@
  * The caller then fine-tunes and prunes it with the shared pruner.
  */
 import type { Rng } from '../../harness/run/rng.ts'
-import { concatNets, type MultiNet } from '../../models/multitask/net.ts'
+import { concatNets, type MultiNet, positions } from '../../models/multitask/net.ts'
 import { hiddenActivations, type TaskSplit } from '../../models/multitask/train.ts'
 import { irrelevanceSet, partitionFromIrrelevance } from './irrelevance.ts'
 
 export interface PamOptions {
-  /** MI threshold of the greedy irrelevance sets (nats). */
+  /** MI threshold of the greedy irrelevance sets of dense layers (nats). */
   alpha: number
+  /** MI threshold of conv layers (nats). */
+  alphaConv: number
   /** KDE noise variance. */
   sigma2: number
   /** Samples in the common batch. */
@@ -30,6 +34,25 @@ export interface PamMerge {
   net: MultiNet
   /** Per layer, the partition of each concatenated candidate. */
   partitions: Int32Array[]
+}
+
+/**
+ * One value per sample and neuron of a layer's post-ReLU output [n × d × P]: the neuron's output
+ * (P = 1), or the max of a conv channel's map over its P positions.
+ */
+export function neuronFeatures(
+  acts: Float32Array,
+  n: number,
+  d: number,
+  P: number,
+): Float64Array[] {
+  return Array.from({ length: d }, (_, j) =>
+    Float64Array.from({ length: n }, (_, i) => {
+      let m = 0
+      for (let p = 0; p < P; p++) m = Math.max(m, acts[(i * d + j) * P + p]!)
+      return m
+    }),
+  )
 }
 
 /** Regroups the neurons of `nets` by mutual information with each task's labels and merges them. */
@@ -49,17 +72,20 @@ export function pamMerge(
     labels: Int32Array.from(rows, (r) => train.labels[t]![r]!),
   }))
   const partitions = nets[0]!.hidden.map((layer, l) => {
-    const d = layer.outSize
-    const features: Float64Array[] = []
-    for (const acts of perNet) {
-      const a = acts[l]!
-      for (let j = 0; j < d; j++) features.push(Float64Array.from(rows, (_, i) => a[i * d + j]!))
-    }
+    const features = perNet.flatMap((acts) =>
+      neuronFeatures(acts[l]!, n, layer.outSize, positions(layer)),
+    )
     let max = 0
     for (const f of features) for (const v of f) if (v > max) max = v
     if (max > 0) for (const f of features) for (let i = 0; i < n; i++) f[i]! /= max
     const irrelevant = tasks.map((task) =>
-      irrelevanceSet(features, n, task, options.alpha, options.sigma2),
+      irrelevanceSet(
+        features,
+        n,
+        task,
+        layer.conv ? options.alphaConv : options.alpha,
+        options.sigma2,
+      ),
     )
     onLayer?.(l)
     return partitionFromIrrelevance(features.length, irrelevant)

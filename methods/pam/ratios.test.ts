@@ -7,12 +7,12 @@ function record(
   subject: string,
   combo: string,
   flops: number,
-  extra: { alpha?: number; rep?: number; drop?: number; acc?: number } = {},
+  extra: { alpha?: number; rep?: number; drop?: number; acc?: number; model?: string } = {},
 ): TrialRecord {
   const m = (value: number) => ({ value, unit: '', better: 'lower' as const })
   return {
     schema: 1,
-    key: `${subject}${combo}${extra.alpha}${extra.rep}`,
+    key: `${subject}${combo}${extra.alpha}${extra.rep}${extra.model}`,
     configKey: '',
     suite: 'pam',
     profile: 'smoke',
@@ -23,6 +23,7 @@ function record(
       params: {
         combo,
         pruner: 'taylor',
+        ...(extra.model === undefined ? {} : { model: extra.model }),
         ...(extra.alpha === undefined ? {} : { alpha: extra.alpha }),
       },
     },
@@ -88,4 +89,19 @@ test('tradeoffRows() gives one point per arm and α: FLOPs, worst single task, a
       ['PAM α=0.05', 16, 11, 85, 0.4],
     ],
   )
+})
+
+test('pamRatios() keeps LeNet-5 and MLP records apart', () => {
+  const lenet = [
+    record('no-merge', 'A', 100, { model: 'lenet5' }),
+    record('mtz', 'A', 300, { model: 'lenet5' }),
+    record('pam', 'A', 50, { alpha: 0.05, model: 'lenet5' }),
+  ]
+  const rows = pamRatios([...records, ...lenet])
+  assert.deepEqual(
+    rows.map((r) => r.model),
+    ['lenet5', 'mlp'],
+  )
+  assert.equal(rows[0]!.maxNoMerge, 2)
+  assert.ok(Math.abs(rows[1]!.maxNoMerge - 20 / 16) < 1e-12)
 })

@@ -1,6 +1,6 @@
 /**
  * The PAM study's cross-arm summary, a pure function of the `pam` suite's records: per task set,
- * pruner and PAM α, the FLOP ratios no-merge/PAM and MTZ/PAM per combination (means over seeds),
+ * model (LeNet-5 or MLP), pruner and PAM α, the FLOP ratios no-merge/PAM and MTZ/PAM per combination (means over seeds),
  * their max and geomean over combinations, and the pass criteria of the brief; and the α sweep's
  * cost/accuracy trade-off figure (PAM at every α next to no merging and MTZ).
  */
@@ -17,6 +17,7 @@ const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–')
 
 export interface RatioRow {
   taskSet: string
+  model: string
   pruner: string
   alpha: number
   combos: number
@@ -36,11 +37,12 @@ export interface RatioRow {
 interface CellKey {
   d: Record<string, unknown>
   s: string
+  model: string
   pruner: string
   alpha: number
 }
 
-/** Per (dataset point, arm, pruner, α): per combination, the values over seeds. */
+/** Per (dataset point, arm, model, pruner, α): per combination, the values over seeds. */
 function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Map<string, Cell>> {
   const cells = new Map<string, Map<string, Cell>>()
   for (const r of records) {
@@ -48,7 +50,8 @@ function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Ma
     const combo = String(r.subject.params['combo'])
     const alpha = r.subject.id === 'pam' ? Number(r.subject.params['alpha'] ?? 0.05) : -1
     const pruner = String(r.subject.params['pruner'] ?? 'taylor')
-    const key = canonicalJson({ d: r.dataset.params, s: r.subject.id, pruner, alpha })
+    const model = String(r.subject.params['model'] ?? 'mlp')
+    const key = canonicalJson({ d: r.dataset.params, s: r.subject.id, model, pruner, alpha })
     let m = cells.get(key)
     if (!m) cells.set(key, (m = new Map()))
     let c = m.get(combo)
@@ -70,9 +73,9 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
   const cells = cellsOf(records, suite)
   const rows: RatioRow[] = []
   for (const [key, pamCells] of cells) {
-    const { d, s, pruner, alpha } = JSON.parse(key) as CellKey
+    const { d, s, model, pruner, alpha } = JSON.parse(key) as CellKey
     if (s !== 'pam') continue
-    const other = (id: string) => cells.get(canonicalJson({ d, s: id, pruner, alpha: -1 }))
+    const other = (id: string) => cells.get(canonicalJson({ d, s: id, model, pruner, alpha: -1 }))
     const nm = other('no-merge')
     const mz = other('mtz')
     const combos = [...pamCells.keys()]
@@ -88,6 +91,7 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
       m ? Math.max(...[...m.values()].flatMap((c) => c.drop)) : Number.NaN
     rows.push({
       taskSet: String(d['taskSet']),
+      model,
       pruner,
       alpha,
       combos: combos.length,
@@ -104,25 +108,28 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
   }
   return rows.sort(
     (a, b) =>
-      a.taskSet.localeCompare(b.taskSet) || a.pruner.localeCompare(b.pruner) || a.alpha - b.alpha,
+      a.taskSet.localeCompare(b.taskSet) ||
+      a.model.localeCompare(b.model) ||
+      a.pruner.localeCompare(b.pruner) ||
+      a.alpha - b.alpha,
   )
 }
 
 /**
- * Rows of the cost/accuracy trade-off figures: per task set, pruner and arm (PAM once per α), the
+ * Rows of the cost/accuracy trade-off figures: per task set, model, pruner and arm (PAM once per α), the
  * FLOPs of all tasks together and of the costliest single task, and the largest test-accuracy
  * drop of any task (means over seeds).
  */
 export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): FigureRow[] {
   const rows: FigureRow[] = []
   for (const [key, m] of cellsOf(records, suite)) {
-    const { d, s, pruner, alpha } = JSON.parse(key) as CellKey
+    const { d, s, model, pruner, alpha } = JSON.parse(key) as CellKey
     const all = m.get(allOf([...m.keys()]))
     const singles = [...m].filter(([c]) => !c.includes('+')).map(([, c]) => mean(c.flops))
     if (!all) continue
     const rank = s === 'no-merge' ? -2 : s === 'mtz' ? -1 : alpha
     rows.push({
-      panel: `${String(d['taskSet'])} · ${pruner}`,
+      panel: `${String(d['taskSet'])} · ${model} · ${pruner}`,
       arm: s === 'pam' ? `PAM α=${alpha}` : s,
       rank,
       flops: mean(all.flops),
@@ -137,11 +144,11 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
 /** The summary as Markdown, with the brief's criteria next to each number. */
 export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
   const head =
-    '| taskSet | pruner | α | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
-  const lines = [head, `|${' --- |'.repeat(3)}${' ---: |'.repeat(10)}`]
+    '| taskSet | model | pruner | α | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
+  const lines = [head, `|${' --- |'.repeat(4)}${' ---: |'.repeat(10)}`]
   for (const r of rows)
     lines.push(
-      `| ${r.taskSet} | ${r.pruner} | ${r.alpha} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
+      `| ${r.taskSet} | ${r.model} | ${r.pruner} | ${r.alpha} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
     )
   return `${lines.join('\n')}\n\nPaper (LFW, 5 tasks): max no-merge/PAM 4.87, max MTZ/PAM 2.01.\n`
 }

@@ -15,8 +15,15 @@ import { GatePruneParams, pruneL1Gate } from '../pruning/l1-gate.ts'
 import { pruneTaylor } from '../pruning/taylor.ts'
 import { combinationFlops, comboLabel, parseCombo } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
-import { denseArch, type MultiNet, partitionCounts, sharedFraction } from './net.ts'
-import { type PretrainedNets, PretrainParams, pretrainedNets } from './pretrain.ts'
+import { type MultiNet, netArch, partitionCounts, sharedFraction } from './net.ts'
+import {
+  DEFAULT_HIDDEN,
+  DEFAULT_PRETRAIN_LR,
+  MODELS,
+  type PretrainedNets,
+  PretrainParams,
+  pretrainedNets,
+} from './pretrain.ts'
 import { type TaskData, taskDataOf } from './task-data.ts'
 import { evaluateTasks, labelledRows, Trainer } from './train.ts'
 
@@ -28,12 +35,24 @@ export const ArmParams = z.strictObject({
   pruner: z.enum(['taylor', 'l1-gate']).default('taylor'),
   /** L1 penalty on the gates (pruner 'l1-gate'). @default 0.002 */
   gateL1: z.number().nonnegative().default(0.002),
-  /** Sparsity-training steps before pruning (pruner 'l1-gate'). @default 200 */
+  /**
+   * Sparsity-training steps before pruning per single-task net (pruner 'l1-gate'); a merged net of
+   * n tasks gets n times as many, as with `maxRounds`. @default 200
+   */
   gateSteps: z.number().int().nonnegative().default(200),
-  /** Hidden widths of each single-task MLP. @default [48, 24] */
-  hidden: z.array(z.number().int().positive()).min(1).default([48, 24]),
+  /** Single-task architecture: an MLP, or LeNet-5 (two 5×5 convs + pools, then dense). @default 'mlp' */
+  model: z.enum(MODELS).default('mlp'),
+  /** Output channels of LeNet-5's conv layers (model 'lenet5'). @default [6, 16] */
+  channels: z.array(z.number().int().positive()).min(1).default([6, 16]),
+  /**
+   * Dense hidden widths of each single-task net: the MLP's layers, or LeNet-5's fully connected
+   * layers after the convs. @default [48, 24] for 'mlp', [120, 84] for 'lenet5'
+   */
+  hidden: z.array(z.number().int().positive()).min(1).optional(),
   /** Pre-training epochs of each single-task net. @default 4 */
   epochs: z.number().int().positive().default(4),
+  /** Pre-training SGD learning rate. @default 0.02 for 'mlp', 0.01 for 'lenet5' */
+  pretrainLr: z.number().positive().optional(),
   /** Allowed validation-accuracy drop per task while pruning, points. @default 1 */
   budget: z.number().nonnegative().default(1),
   /** Fraction of alive neurons pruned per round. @default 0.1 */
@@ -89,6 +108,12 @@ export interface ArmDef<P> {
   ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number | string> }>
 }
 
+/**
+ * The shared pruner's parameters for a net of `tasks` tasks. A merged net of n tasks gets n times
+ * the rounds and the gate sparsity-training steps of a single-task net: no merging prunes n nets,
+ * each with the single-task budget, so every arm gets the same pruning decisions and the same
+ * sparsity-training steps per task.
+ */
 function pruneParams(p: ArmParams, tasks: number): GatePruneParams {
   return GatePruneParams.parse({
     budget: p.budget,
@@ -96,7 +121,7 @@ function pruneParams(p: ArmParams, tasks: number): GatePruneParams {
     fineTuneSteps: p.pruneFineTune,
     maxRounds: p.maxRounds * tasks,
     gateL1: p.gateL1,
-    gateSteps: p.gateSteps,
+    gateSteps: p.gateSteps * tasks,
   })
 }
 
@@ -110,7 +135,7 @@ export async function builtArm<P extends ArmParams>(
   const { combo: _c, latencyMs: _l, latencyBatch: _b, ...common } = params
   const key = {
     artifact: 'multitask-arm',
-    v: 2,
+    v: 3,
     arm: arm.name,
     common,
     own: arm.key(params),
@@ -122,9 +147,16 @@ export async function builtArm<P extends ArmParams>(
     const pre = await pretrainedNets(
       ctx,
       data,
-      PretrainParams.parse({ hidden: params.hidden, epochs: params.epochs }),
+      PretrainParams.parse({
+        model: params.model,
+        channels: params.channels,
+        hidden: params.hidden ?? DEFAULT_HIDDEN[params.model],
+        epochs: params.epochs,
+        lr: params.pretrainLr ?? DEFAULT_PRETRAIN_LR[params.model],
+      }),
     )
     const rng = new Rng(ctx.sharedSeed).fork(`arm:${arm.name}`)
+    const pruned: PruneResult[] = []
     const prune = (
       net: MultiNet,
       reference: readonly number[],
@@ -134,7 +166,9 @@ export async function builtArm<P extends ArmParams>(
       const run = params.pruner === 'l1-gate' ? pruneL1Gate : pruneTaylor
       const onRound = (round: number, alive: number) =>
         ctx.progress.update(round, pp.maxRounds, `${arm.name} prune: ${alive} alive`)
-      return run(net, split, reference, pp, rng, { onRound })
+      const result = run(net, split, reference, pp, rng, { onRound })
+      pruned.push(result)
+      return result
     }
     const tools: ArmTools = {
       data,
@@ -154,7 +188,16 @@ export async function builtArm<P extends ArmParams>(
         return prune(net, pre.valAcc, data)
       },
     }
-    const { net, rounds, facts = {} } = await arm.build(tools, params)
+    const { net, rounds, facts: own = {} } = await arm.build(tools, params)
+    // Validation accuracy per task: of the unpruned single-task nets (the budget's reference),
+    // when pruning starts (after merging and fine-tuning) and when it ends.
+    const pct = (xs: readonly number[]) => xs.map((a) => a.toFixed(2)).join(' ')
+    const facts = {
+      ...own,
+      valRef: pct(pre.valAcc),
+      valStart: pct(pruned.flatMap((r) => r.startValAcc)),
+      valEnd: pct(pruned.flatMap((r) => r.valAcc)),
+    }
     return { net, testAcc: evaluateTasks(net, data.test), refTestAcc: pre.testAcc, rounds, facts }
   })
 }
@@ -183,7 +226,7 @@ export async function runArmTrial<P extends ArmParams>(
   const built = await builtArm(ctx, data, arm, params)
   const net = built.net
   const plan = compilePlan(net, combo)
-  const flops = combinationFlops(denseArch(net), partitionCounts(net), combo)
+  const flops = combinationFlops(netArch(net), partitionCounts(net), combo)
   if (flops !== plan.flops)
     throw new Error(
       `Cannot measure "${params.combo}": the plan computes ${plan.flops} FLOPs, the cost model ${flops}`,
@@ -201,6 +244,7 @@ export async function runArmTrial<P extends ArmParams>(
   ctx.annotate('pruneRounds', built.rounds)
   for (const [k, v] of Object.entries(built.facts)) ctx.annotate(k, v)
   ctx.annotate('kept', keptLabel(net))
+  ctx.annotate('refTestAcc', built.refTestAcc.map((a) => a.toFixed(2)).join(' '))
   return {
     flops: metric(flops, 'FLOPs', 'lower'),
     latency_ms: metric(median(samples), 'ms', 'lower', samples),

@@ -3,7 +3,15 @@ import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
 import { combinationFlops } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
-import { concatNets, createNet, DELETED, denseArch, partitionCounts, SHARED } from './net.ts'
+import {
+  concatNets,
+  createNet,
+  DELETED,
+  netArch,
+  partitionCounts,
+  readRuns,
+  SHARED,
+} from './net.ts'
 import { evaluateTasks, forward, type TaskSplit, Trainer } from './train.ts'
 
 const rng = new Rng(3)
@@ -25,7 +33,7 @@ test('concatNets() of unmerged nets computes what each net computes alone', () =
 test('compilePlan() counts the cost model FLOPs and reproduces the full forward pass per task', () => {
   for (const combo of [[0], [1], [0, 1]]) {
     const plan = compilePlan(merged, combo)
-    assert.equal(plan.flops, combinationFlops(denseArch(merged), partitionCounts(merged), combo))
+    assert.equal(plan.flops, combinationFlops(netArch(merged), partitionCounts(merged), combo))
     const outs = runPlan(plan, x, 5)
     const full = forward(merged, x, 5).outs
     combo.forEach((t, k) => {
@@ -63,4 +71,15 @@ test('Trainer keeps forbidden weights at zero and lowers the loss', () => {
       if (layer.mask[k] === 0) assert.ok(w === 0)
     })
   assert.equal(evaluateTasks(net, split).length, 2)
+})
+
+test('readRuns() lists the output runs each input neuron may reach', () => {
+  const side = concatNets(nets)
+  // Layer 1 of two unmerged nets (4 and 4 inputs, 3 and 3 outputs): block diagonal.
+  const runs = readRuns(side.hidden[1]!).map((r) => [...r])
+  assert.deepEqual(runs, [...Array(4).fill([0, 3]), ...Array(4).fill([3, 6])])
+  // Merged layer 1: input 0 shared -> every alive output; input 3 (deleted) -> none.
+  const m = readRuns(merged.hidden[1]!).map((r) => [...r])
+  assert.deepEqual(m[0], [0, 2, 3, 5])
+  assert.deepEqual(m[3], [])
 })

@@ -4,6 +4,8 @@ import type { TaskSplit } from './train.ts'
 
 export interface TaskData {
   inputSize: number
+  /** Shape of each image (flattened channel-major in the splits). */
+  image: { height: number; width: number; channels: number }
   /** Task names and class counts, in task order. */
   names: string[]
   classes: number[]
@@ -22,6 +24,7 @@ export function taskDataOf(set: MnistTaskSet): TaskData {
   })
   return {
     inputSize: set.height * set.width * set.channels,
+    image: { height: set.height, width: set.width, channels: set.channels },
     names: set.tasks.map((t) => t.name),
     classes: set.tasks.map((t) => t.numClasses),
     train: split('train'),

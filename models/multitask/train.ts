@@ -1,14 +1,16 @@
 /**
- * Training, evaluation and first-order Taylor statistics of a MultiNet, by hand-written
- * backpropagation. Loss (as in the PAM code): MSE between tanh outputs and ±1 one-vs-rest
+ * Training, evaluation and first-order Taylor statistics of a MultiNet (dense and conv layers,
+ * conv.ts), by hand-written backpropagation. Loss (as in the PAM code): MSE between tanh outputs and ±1 one-vs-rest
  * targets, summed over the tasks that label each sample; a sample outside a task (label -1) adds
  * nothing to that task's loss.
  *
- *   step: gather batch ─ forward (ReLU hidden, tanh heads) ─ backward ─ Taylor sums
- *         Σ_batch a·∂L/∂a per neuron ─ SGD with momentum ─ re-zero masked weights
+ *   step: gather batch ─ forward (conv/dense, ReLU, [pool], [gate]; tanh heads) ─ backward
+ *         ─ Taylor sums Σ_batch,positions a·∂L/∂a per neuron (channel) ─ SGD with momentum
+ *         ─ re-zero masked weights
  */
 import type { Rng } from '../../harness/run/rng.ts'
-import type { DenseLayer, MultiNet } from './net.ts'
+import { convBackward, convForward, maxPool2, maxPool2Backward } from './conv.ts'
+import { actSize, type DenseLayer, type MultiNet, positions, readRuns } from './net.ts'
 
 /** Rows of one split: n images of `inputSize` values, and the label of every task (-1 outside). */
 export interface TaskSplit {
@@ -36,7 +38,8 @@ export function labelledRows(split: TaskSplit): number[] {
 }
 
 function matmulForward(layer: DenseLayer, x: Float32Array, rows: number, out: Float32Array): void {
-  const { inSize, outSize, w, b } = layer
+  const { inSize, outSize, w, b, rowsPerInput: rpi } = layer
+  const runs = readRuns(layer)
   for (let r = 0; r < rows; r++) {
     const o = r * outSize
     for (let j = 0; j < outSize; j++) out[o + j] = b[j]!
@@ -44,32 +47,62 @@ function matmulForward(layer: DenseLayer, x: Float32Array, rows: number, out: Fl
       const v = x[r * inSize + i]!
       if (v === 0) continue
       const wr = i * outSize
-      for (let j = 0; j < outSize; j++) out[o + j]! += v * w[wr + j]!
+      const run = runs[(i / rpi) | 0]!
+      for (let p = 0; p < run.length; p += 2)
+        for (let j = run[p]!, end = run[p + 1]!; j < end; j++) out[o + j]! += v * w[wr + j]!
     }
   }
 }
 
+/** Forward pass of one batch: what the backward pass needs besides the weights. */
+export interface ForwardPass {
+  /** Output of every hidden layer (after ReLU, pool and gate), [rows × neurons × positions]. */
+  acts: Float32Array[]
+  /** Outputs before the gate, of gated layers. */
+  ungated: (Float32Array | undefined)[]
+  /** Per pooled conv layer, the index of each pooled value's maximum in the unpooled map. */
+  argmax: (Int32Array | undefined)[]
+  /** Tanh outputs of every head, [rows × classes]. */
+  outs: Float32Array[]
+}
+
 /**
  * Forward pass of `rows` gathered inputs: hidden activations (after the gate, if any), the
- * ungated ReLU outputs of gated layers, and tanh head outputs.
+ * ungated outputs of gated layers, and tanh head outputs.
  */
-export function forward(
-  net: MultiNet,
-  x: Float32Array,
-  rows: number,
-): { acts: Float32Array[]; ungated: (Float32Array | undefined)[]; outs: Float32Array[] } {
+export function forward(net: MultiNet, x: Float32Array, rows: number): ForwardPass {
   const acts: Float32Array[] = []
   const ungated: (Float32Array | undefined)[] = []
+  const argmax: (Int32Array | undefined)[] = []
   let input = x
   for (const layer of net.hidden) {
-    let a = new Float32Array(rows * layer.outSize)
-    matmulForward(layer, input, rows, a)
-    for (let k = 0; k < a.length; k++) if (a[k]! < 0) a[k] = 0
+    const conv = layer.conv
+    let a: Float32Array
+    if (conv) {
+      a = convForward(layer, conv, input, rows)
+      for (let k = 0; k < a.length; k++) if (a[k]! < 0) a[k] = 0
+      if (conv.pool) {
+        const pooled = maxPool2(a, rows * layer.outSize, conv.height, conv.width)
+        a = pooled.out
+        argmax.push(pooled.argmax)
+      } else argmax.push(undefined)
+    } else {
+      a = new Float32Array(rows * layer.outSize)
+      matmulForward(layer, input, rows, a)
+      for (let k = 0; k < a.length; k++) if (a[k]! < 0) a[k] = 0
+      argmax.push(undefined)
+    }
     const gate = layer.gate
     if (gate) {
       ungated.push(a)
       a = a.slice()
-      for (let k = 0; k < a.length; k++) a[k]! *= gate[k % layer.outSize]!
+      const C = layer.outSize
+      const P = positions(layer)
+      for (let r = 0, k = 0; r < rows; r++)
+        for (let j = 0; j < C; j++) {
+          const g = gate[j]!
+          for (let p = 0; p < P; p++, k++) a[k]! *= g
+        }
     } else ungated.push(undefined)
     acts.push(a)
     input = a
@@ -80,7 +113,7 @@ export function forward(
     for (let k = 0; k < o.length; k++) o[k] = Math.tanh(o[k]!)
     return o
   })
-  return { acts, ungated, outs }
+  return { acts, ungated, argmax, outs }
 }
 
 /** The inputs of `rows`, packed [rows × inputSize]. */
@@ -96,7 +129,7 @@ export function gather(split: TaskSplit, rows: readonly number[], inputSize: num
 export class Trainer {
   private readonly velocity: { w: Float32Array; b: Float32Array }[]
   private readonly gateVelocity: Float32Array[]
-  /** Σ over batches of (Σ_batch a·∂L/∂a)² per hidden neuron, and the number of batches. */
+  /** Σ over batches of (Σ_batch,positions a·∂L/∂a)² per hidden neuron (channel), and the number of batches. */
   readonly taylor: Float64Array[]
   taylorBatches = 0
 
@@ -117,10 +150,11 @@ export class Trainer {
     const net = this.net
     const B = rows.length
     const x = gather(split, rows, net.inputSize)
-    const { acts, ungated, outs } = forward(net, x, B)
+    const { acts, ungated, argmax, outs } = forward(net, x, B)
     const gateGrads: (Float64Array | undefined)[] = []
     const last = acts.at(-1) ?? x
-    const lastSize = net.hidden.at(-1)?.outSize ?? net.inputSize
+    const lastLayer = net.hidden.at(-1)
+    const lastSize = lastLayer ? actSize(lastLayer) : net.inputSize
     let dA: Float32Array = new Float32Array(B * lastSize)
     const grads: { w: Float32Array; b: Float32Array }[] = []
     let loss = 0
@@ -145,28 +179,49 @@ export class Trainer {
       const layer = net.hidden[l]!
       const a = acts[l]!
       const taylor = this.taylor[l]!
-      const g = new Float64Array(layer.outSize)
+      const C = layer.outSize
+      const P = positions(layer)
+      const g = new Float64Array(C)
       const u = ungated[l]
       const gate = layer.gate
+      // Element k of [B × C × P] belongs to neuron (channel) j; the ReLU mask can be taken after
+      // the pool: a pooled value is 0 exactly when its whole window is.
       if (u && gate) {
         // a = γ·u: ∂L/∂γ = Σ u·∂L/∂a, ∂L/∂u = γ·∂L/∂a.
-        const gg = new Float64Array(layer.outSize)
-        for (let k = 0; k < a.length; k++) {
-          const j = k % layer.outSize
-          g[j]! += a[k]! * dA[k]!
-          gg[j]! += u[k]! * dA[k]!
-          dA[k] = u[k]! > 0 ? dA[k]! * gate[j]! : 0
-        }
+        const gg = new Float64Array(C)
+        for (let r = 0, k = 0; r < B; r++)
+          for (let j = 0; j < C; j++) {
+            let sa = 0
+            let su = 0
+            for (let p = 0; p < P; p++, k++) {
+              sa += a[k]! * dA[k]!
+              su += u[k]! * dA[k]!
+              dA[k] = u[k]! > 0 ? dA[k]! * gate[j]! : 0
+            }
+            g[j]! += sa
+            gg[j]! += su
+          }
         gateGrads[l] = gg
       } else
-        for (let k = 0; k < a.length; k++) {
-          g[k % layer.outSize]! += a[k]! * dA[k]!
-          if (a[k]! <= 0) dA[k] = 0
-        }
-      for (let j = 0; j < layer.outSize; j++) taylor[j]! += g[j]! * g[j]!
+        for (let r = 0, k = 0; r < B; r++)
+          for (let j = 0; j < C; j++) {
+            let sa = 0
+            for (let p = 0; p < P; p++, k++) {
+              sa += a[k]! * dA[k]!
+              if (a[k]! <= 0) dA[k] = 0
+            }
+            g[j]! += sa
+          }
+      for (let j = 0; j < C; j++) taylor[j]! += g[j]! * g[j]!
       const input = l === 0 ? x : acts[l - 1]!
-      const dIn = l === 0 ? undefined : new Float32Array(B * layer.inSize)
-      grads[l] = this.backLayer(layer, input, dA, B, dIn)
+      const inSize = l === 0 ? net.inputSize : actSize(net.hidden[l - 1]!)
+      const dIn = l === 0 ? undefined : new Float32Array(B * inSize)
+      const conv = layer.conv
+      if (conv) {
+        const am = argmax[l]
+        const dPre = am ? maxPool2Backward(dA, am, B * C * conv.height * conv.width) : dA
+        grads[l] = convBackward(layer, conv, input, dPre, B, dIn)
+      } else grads[l] = this.backLayer(layer, input, dA, B, dIn)
       if (dIn) dA = dIn
     }
     this.taylorBatches++
@@ -192,7 +247,8 @@ export class Trainer {
     B: number,
     dIn: Float32Array | undefined,
   ): { w: Float32Array; b: Float32Array } {
-    const { inSize, outSize, w } = layer
+    const { inSize, outSize, w, rowsPerInput: rpi } = layer
+    const runs = readRuns(layer)
     const gw = new Float32Array(w.length)
     const gb = new Float32Array(outSize)
     for (let r = 0; r < B; r++) {
@@ -201,10 +257,14 @@ export class Trainer {
       for (let i = 0; i < inSize; i++) {
         const v = input[r * inSize + i]!
         const wr = i * outSize
-        if (v !== 0) for (let j = 0; j < outSize; j++) gw[wr + j]! += v * dOut[o + j]!
+        const run = runs[(i / rpi) | 0]!
+        if (v !== 0)
+          for (let p = 0; p < run.length; p += 2)
+            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) gw[wr + j]! += v * dOut[o + j]!
         if (dIn) {
           let s = 0
-          for (let j = 0; j < outSize; j++) s += w[wr + j]! * dOut[o + j]!
+          for (let p = 0; p < run.length; p += 2)
+            for (let j = run[p]!, end = run[p + 1]!; j < end; j++) s += w[wr + j]! * dOut[o + j]!
           dIn[r * inSize + i]! += s
         }
       }
@@ -280,7 +340,10 @@ export function evaluateTasks(net: MultiNet, split: TaskSplit, chunk = 256): num
   return correct.map((c, t) => (total[t]! > 0 ? (100 * c) / total[t]! : 0))
 }
 
-/** Post-ReLU activations of every hidden layer on the given rows ([rows × width] each). */
+/**
+ * Post-ReLU activations of every hidden layer on the given rows ([rows × width] each; a conv
+ * layer's after its pool, [rows × channels × positions]).
+ */
 export function hiddenActivations(
   net: MultiNet,
   split: TaskSplit,

@@ -49,8 +49,9 @@ export type IterativePruneParams = z.output<typeof IterativePruneParams>
 export interface PruneResult {
   rounds: number
   removed: number
-  /** Validation accuracy (%) per task at the end. */
+  /** Validation accuracy (%) per task at the end, and before the first round. */
   valAcc: number[]
+  startValAcc: number[]
 }
 
 /** Scores of every alive hidden neuron, as [layer, neuron, score]; low scores are pruned first. */
@@ -93,6 +94,7 @@ export function pruneIteratively(
   const sgd: SgdOptions = { lr: params.lr, momentum: 0.9, batch: params.batch, ...options.sgd }
   const tasks = Array.from({ length: net.numTasks }, (_, t) => t)
   let valAcc = evaluateTasks(net, data.val)
+  const startValAcc = valAcc
   const steps = new Map<number, number>()
   const stepOf = (g: number) => steps.get(g) ?? params.step
   const kept = new Set<string>()
@@ -153,5 +155,5 @@ export function pruneIteratively(
     }
   }
   if (current !== net) Object.assign(net, current)
-  return { rounds, removed, valAcc }
+  return { rounds, removed, valAcc, startValAcc }
 }

@@ -3,7 +3,8 @@
  * Slimming, Liu et al. 2017, and Sparse Structure Selection, Huang & Wang 2018), the second pruner
  * every multitask arm shares.
  *
- *   attach a gate γ_j = 1 to every hidden neuron (a_j = γ_j·ReLU(z_j))
+ *   attach a gate γ_j = 1 to every hidden neuron or conv channel (a_j = γ_j·ReLU(z_j), after the
+ *   pool of a conv layer, so a gate folds exactly into the weights that read it)
  *   ─ train `gateSteps` SGD steps on loss + λ·Σ|γ| (proximal soft-threshold step on γ)
  *   ─ `pruneIteratively` with score |γ_j| (the penalty stays on while fine-tuning)
  *   ─ fold each γ_j into the weights that read neuron j, so the pruned net has no gates
@@ -38,9 +39,12 @@ export function foldGates(net: MultiNet): void {
     const gate = layer.gate
     if (!gate) return
     const readers = l + 1 < net.hidden.length ? [net.hidden[l + 1]!] : net.heads
+    // Neuron (channel) j is read by the rows j·rowsPerInput ... (j + 1)·rowsPerInput − 1.
     for (const r of readers)
-      for (let j = 0; j < layer.outSize; j++)
-        for (let k = 0; k < r.outSize; k++) r.w[j * r.outSize + k]! *= gate[j]!
+      for (let i = 0; i < r.inSize; i++) {
+        const g = gate[Math.floor(i / r.rowsPerInput)]!
+        for (let k = 0; k < r.outSize; k++) r.w[i * r.outSize + k]! *= g
+      }
     delete layer.gate
   })
 }
