@@ -70,6 +70,7 @@ export default defineSuite({
       ),
     },
     default: {
+      budgetS: 90,
       seeds: 3,
       datasets: { 'mnist-tasks': { grid: { taskSet: ['halves'] } } },
       subjects: Object.fromEntries(
