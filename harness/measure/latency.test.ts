@@ -28,9 +28,15 @@ test('measureLatency() with injectSlowdown makes each call that much slower', as
     }
   }
   const opts = { timeMs: 30, minSamples: 10, warmupMs: 5, maxTimeMs: 30, minSampleMs: 0.1 }
-  const base = await measureLatency(busy, opts)
-  const slow = await measureLatency(busy, { ...opts, injectSlowdown: 0.5 })
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
-  const ratio = med(slow.samples) / med(base.samples)
-  assert.ok(ratio > 1.35 && ratio < 1.7, `ratio ${ratio}`)
+  // Three interleaved pairs, and the median of their ratios: a pair that another process
+  // preempted (the tests share 2 cores) does not decide it.
+  const ratios: number[] = []
+  for (let pair = 0; pair < 3; pair++) {
+    const base = await measureLatency(busy, opts)
+    const slow = await measureLatency(busy, { ...opts, injectSlowdown: 0.5 })
+    ratios.push(med(slow.samples) / med(base.samples))
+  }
+  const ratio = med(ratios)
+  assert.ok(ratio > 1.35 && ratio < 1.7, `ratios ${ratios.join(', ')}`)
 })
