@@ -33,7 +33,7 @@ test('pairedRows() takes AMANDA minus each reader per repetition, with a paired 
     // Leads of 10, 11, 12: mean 11, sd 1, half-width 2.484, so the interval clears 3.
     ...[60, 61, 62].map((v, i) => record('bidaf', i, v)),
   ]
-  const rows = pairedRows(records, ['qa'])
+  const rows = pairedRows(records, 'qa')
   const abl = rows.find((r) => r.subject === 'amanda-no-qma')
   const bidaf = rows.find((r) => r.subject === 'bidaf')
   assert.ok(abl && bidaf)

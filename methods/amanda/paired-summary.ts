@@ -49,11 +49,8 @@ export function verdictOf(mean: number, lo: number, required: number, n: number)
 }
 
 /** AMANDA − every other reader, per dataset point and metric, paired by repetition. */
-export function pairedRows(
-  records: readonly TrialRecord[],
-  suites: readonly string[],
-): PairedRow[] {
-  const ok = latestPerTrial(records).filter((r) => suites.includes(r.suite) && r.status === 'ok')
+export function pairedRows(records: readonly TrialRecord[], suite: string): PairedRow[] {
+  const ok = latestPerTrial(records).filter((r) => r.suite === suite && r.status === 'ok')
   // dataset point -> subject -> metric -> (root seed, repetition) -> value
   const cells = new Map<string, Map<string, Map<string, Map<number, number>>>>()
   const names = new Map<string, string>()
@@ -135,9 +132,6 @@ export function renderPaired(suite: string, rows: readonly PairedRow[]): string 
   return `${out.join('\n')}\n`
 }
 
-/** Question families and reasoning tags of the figure, in reading order (metric suffixes). */
-const TYPE_ORDER = ['1_hop', '2_hop', 'coref']
-
 /**
  * Rows (type, subject, f1 with its 95% CI over seeds) of every `f1_<type>` metric, the type
  * prefixed by its dataset when there are several: one figure with a panel per question type, which
@@ -159,18 +153,14 @@ export function typeRows(records: readonly TrialRecord[], suite: string): Figure
         f1_hi: m.n > 1 ? m.ci.hi : null,
       })
     }
-  // Families first (alphabetical), then the reasoning tags.
-  const rank = (t: string) => (TYPE_ORDER.includes(t) ? 1 : 0)
-  return rows.sort(
-    (a, b) =>
-      rank(String(a.type)) - rank(String(b.type)) || String(a.type).localeCompare(String(b.type)),
-  )
+  // Vega-Lite orders the panels by type name.
+  return rows
 }
 
 function summaryOf(suite: string): SuiteSummary {
   return {
     suite,
-    render: (records) => renderPaired(suite, pairedRows(records, [suite])),
+    render: (records) => renderPaired(suite, pairedRows(records, suite)),
     figures: (records) => [
       {
         figure: {
