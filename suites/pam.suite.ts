@@ -9,14 +9,15 @@ const arms = ['no-merge', 'mtz', 'pam'] as const
 const PRUNERS = ['taylor', 'l1-gate']
 /** LeNet-5 single-task nets, as in the issue, and the MLP variant. */
 const MODELS = ['lenet5', 'mlp']
-/** PAM's threshold α (nats), around the official fc default 0.05. */
+/** PAM's threshold α (nats), around the official fc default 0.05; α_conv follows at α/5. */
 const ALPHAS = [0.01, 0.02, 0.05, 0.1, 0.2]
 
 /**
  * Pruning-Aware Merging vs no merging and MTZ over every task combination of MNIST task sets, on
  * single-task LeNet-5s (conv 5×5·6, pool, conv 5×5·16, pool, fc 120, fc 84) and an MLP variant,
  * with two pruners shared by all arms (Taylor importance, L1 neuron/channel gates) and a sweep of
- * PAM's dense-layer α (conv layers keep α_conv = 0.01).
+ * PAM's α (conv layers' α_conv follows at the official ratio, α/5: conv channels carry most of
+ * LeNet-5's FLOPs).
  */
 export default defineSuite({
   name: 'pam',

@@ -8,13 +8,17 @@ import type { MnistTaskSet } from '../../datasets/mnist-tasks.ts'
 import type { SubjectDef } from '../../harness/types.ts'
 import { type ArmDef, ArmParams, keptLabel, runArmTrial } from '../../models/multitask/arm.ts'
 import { sharedFraction } from '../../models/multitask/net.ts'
-import { pamMerge } from './merge.ts'
+import { convAlpha, pamMerge } from './merge.ts'
 
 const Params = ArmParams.extend({
   /** MI threshold of the dense layers' irrelevance sets, nats (the official fc default). @default 0.05 */
   alpha: z.number().nonnegative().default(0.05),
-  /** MI threshold of the conv layers' irrelevance sets, nats (the official default). @default 0.01 */
-  alphaConv: z.number().nonnegative().default(0.01),
+  /**
+   * MI threshold of the conv layers' irrelevance sets, nats. By default it follows `alpha` at the
+   * official defaults' ratio (0.01 for conv to 0.05 for fc), so a sweep of `alpha` moves both.
+   * @default alpha / 5
+   */
+  alphaConv: z.number().nonnegative().optional(),
   /** KDE noise variance σ². @default 0.1 */
   sigma2: z.number().positive().default(0.1),
   /** Samples of the common batch the MI is estimated on. @default 200 */
@@ -26,7 +30,7 @@ const arm: ArmDef<Params> = {
   name: 'pam',
   key: (p) => ({
     alpha: p.alpha,
-    alphaConv: p.alphaConv,
+    alphaConv: convAlpha(p),
     sigma2: p.sigma2,
     miSamples: p.miSamples,
   }),
@@ -35,7 +39,7 @@ const arm: ArmDef<Params> = {
       pre.nets,
       data.train,
       data.classes,
-      { alpha: p.alpha, alphaConv: p.alphaConv, sigma2: p.sigma2, samples: p.miSamples },
+      { alpha: p.alpha, alphaConv: convAlpha(p), sigma2: p.sigma2, samples: p.miSamples },
       rng,
     )
     const sharedBefore = sharedFraction(merged.net)

@@ -30,6 +30,10 @@ export interface PamOptions {
   samples: number
 }
 
+/** The conv layers' threshold: `alphaConv`, or `alpha` at the official defaults' conv/fc ratio (1/5). */
+export const convAlpha = (p: { alpha: number; alphaConv?: number | undefined }): number =>
+  p.alphaConv ?? p.alpha / 5
+
 export interface PamMerge {
   net: MultiNet
   /** Per layer, the partition of each concatenated candidate. */

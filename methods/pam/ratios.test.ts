@@ -7,12 +7,19 @@ function record(
   subject: string,
   combo: string,
   flops: number,
-  extra: { alpha?: number; rep?: number; drop?: number; acc?: number; model?: string } = {},
+  extra: {
+    alpha?: number
+    alphaConv?: number
+    rep?: number
+    drop?: number
+    acc?: number
+    model?: string
+  } = {},
 ): TrialRecord {
   const m = (value: number) => ({ value, unit: '', better: 'lower' as const })
   return {
     schema: 1,
-    key: `${subject}${combo}${extra.alpha}${extra.rep}${extra.model}`,
+    key: `${subject}${combo}${extra.alpha}${extra.alphaConv}${extra.rep}${extra.model}`,
     configKey: '',
     suite: 'pam',
     profile: 'smoke',
@@ -25,6 +32,7 @@ function record(
         pruner: 'taylor',
         ...(extra.model === undefined ? {} : { model: extra.model }),
         ...(extra.alpha === undefined ? {} : { alpha: extra.alpha }),
+        ...(extra.alphaConv === undefined ? {} : { alphaConv: extra.alphaConv }),
       },
     },
     dataset: {
@@ -86,7 +94,7 @@ test('tradeoffRows() gives one point per arm and α: FLOPs, worst single task, a
     [
       ['no-merge', 20, 10, 90, 0.5],
       ['mtz', 30, 30, 90, 2],
-      ['PAM α=0.05', 16, 11, 85, 0.4],
+      ['PAM α=0.05/0.01', 16, 11, 85, 0.4],
     ],
   )
 })
@@ -104,4 +112,23 @@ test('pamRatios() keeps LeNet-5 and MLP records apart', () => {
   )
   assert.equal(rows[0]!.maxNoMerge, 2)
   assert.ok(Math.abs(rows[1]!.maxNoMerge - 20 / 16) < 1e-12)
+})
+
+test('pamRatios() takes α_conv as α/5 unless a record sets it, and keeps other α_conv apart', () => {
+  const conv = [
+    record('pam', 'A', 20, { alpha: 0.05, alphaConv: 0.01, rep: 1 }),
+    record('pam', 'A', 40, { alpha: 0.05, alphaConv: 0.04 }),
+  ]
+  const rows = pamRatios([...records, ...conv])
+  assert.deepEqual(
+    rows.map((r) => [r.alpha, r.alphaConv, r.combos]),
+    [
+      [0.05, 0.01, 3],
+      [0.05, 0.04, 1],
+    ],
+  )
+  // The record with an explicit α_conv = α/5 joins those that left it to the default: A is the
+  // mean of 10, 12 and 20.
+  assert.ok(Math.abs(rows[0]!.singleVsNoMerge - 14 / 10) < 1e-12)
+  assert.equal(rows[1]!.singleVsNoMerge, 40 / 10)
 })

@@ -8,6 +8,7 @@ import { canonicalJson } from '../../harness/hash.ts'
 import type { FigureRow } from '../../harness/report/figure.ts'
 import type { SuiteSummary } from '../../harness/report/write.ts'
 import type { TrialRecord } from '../../harness/store/record.ts'
+import { convAlpha } from './merge.ts'
 
 type Cell = { flops: number[]; drop: number[]; acc: number[]; shared: number[] }
 
@@ -19,7 +20,9 @@ export interface RatioRow {
   taskSet: string
   model: string
   pruner: string
+  /** PAM's dense-layer and conv-layer thresholds. */
   alpha: number
+  alphaConv: number
   combos: number
   maxNoMerge: number
   geoNoMerge: number
@@ -40,6 +43,7 @@ interface CellKey {
   model: string
   pruner: string
   alpha: number
+  alphaConv: number
 }
 
 /** Per (dataset point, arm, model, pruner, α): per combination, the values over seeds. */
@@ -48,10 +52,20 @@ function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Ma
   for (const r of records) {
     if (r.suite !== suite || r.status !== 'ok') continue
     const combo = String(r.subject.params['combo'])
-    const alpha = r.subject.id === 'pam' ? Number(r.subject.params['alpha'] ?? 0.05) : -1
+    const pam = r.subject.id === 'pam'
+    const alpha = pam ? Number(r.subject.params['alpha'] ?? 0.05) : -1
+    const ac = r.subject.params['alphaConv']
+    const alphaConv = pam ? convAlpha({ alpha, alphaConv: ac === undefined ? ac : Number(ac) }) : -1
     const pruner = String(r.subject.params['pruner'] ?? 'taylor')
     const model = String(r.subject.params['model'] ?? 'mlp')
-    const key = canonicalJson({ d: r.dataset.params, s: r.subject.id, model, pruner, alpha })
+    const key = canonicalJson({
+      d: r.dataset.params,
+      s: r.subject.id,
+      model,
+      pruner,
+      alpha,
+      alphaConv,
+    })
     let m = cells.get(key)
     if (!m) cells.set(key, (m = new Map()))
     let c = m.get(combo)
@@ -73,9 +87,10 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
   const cells = cellsOf(records, suite)
   const rows: RatioRow[] = []
   for (const [key, pamCells] of cells) {
-    const { d, s, model, pruner, alpha } = JSON.parse(key) as CellKey
+    const { d, s, model, pruner, alpha, alphaConv } = JSON.parse(key) as CellKey
     if (s !== 'pam') continue
-    const other = (id: string) => cells.get(canonicalJson({ d, s: id, model, pruner, alpha: -1 }))
+    const other = (id: string) =>
+      cells.get(canonicalJson({ d, s: id, model, pruner, alpha: -1, alphaConv: -1 }))
     const nm = other('no-merge')
     const mz = other('mtz')
     const combos = [...pamCells.keys()]
@@ -94,6 +109,7 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
       model,
       pruner,
       alpha,
+      alphaConv,
       combos: combos.length,
       maxNoMerge: Math.max(...rNm),
       geoNoMerge: geomean(rNm),
@@ -111,7 +127,8 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
       a.taskSet.localeCompare(b.taskSet) ||
       a.model.localeCompare(b.model) ||
       a.pruner.localeCompare(b.pruner) ||
-      a.alpha - b.alpha,
+      a.alpha - b.alpha ||
+      a.alphaConv - b.alphaConv,
   )
 }
 
@@ -123,14 +140,14 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
 export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): FigureRow[] {
   const rows: FigureRow[] = []
   for (const [key, m] of cellsOf(records, suite)) {
-    const { d, s, model, pruner, alpha } = JSON.parse(key) as CellKey
+    const { d, s, model, pruner, alpha, alphaConv } = JSON.parse(key) as CellKey
     const all = m.get(allOf([...m.keys()]))
     const singles = [...m].filter(([c]) => !c.includes('+')).map(([, c]) => mean(c.flops))
     if (!all) continue
     const rank = s === 'no-merge' ? -2 : s === 'mtz' ? -1 : alpha
     rows.push({
       panel: `${String(d['taskSet'])} · ${model} · ${pruner}`,
-      arm: s === 'pam' ? `PAM α=${alpha}` : s,
+      arm: s === 'pam' ? `PAM α=${alpha}/${alphaConv}` : s,
       rank,
       flops: mean(all.flops),
       single_flops: Math.max(...singles),
@@ -144,11 +161,11 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
 /** The summary as Markdown, with the brief's criteria next to each number. */
 export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
   const head =
-    '| taskSet | model | pruner | α | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
+    '| taskSet | model | pruner | α (fc / conv) | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
   const lines = [head, `|${' --- |'.repeat(4)}${' ---: |'.repeat(10)}`]
   for (const r of rows)
     lines.push(
-      `| ${r.taskSet} | ${r.model} | ${r.pruner} | ${r.alpha} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
+      `| ${r.taskSet} | ${r.model} | ${r.pruner} | ${r.alpha} / ${r.alphaConv} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
     )
   return `${lines.join('\n')}\n\nPaper (LFW, 5 tasks): max no-merge/PAM 4.87, max MTZ/PAM 2.01.\n`
 }
