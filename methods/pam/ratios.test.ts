@@ -10,6 +10,7 @@ function record(
   extra: {
     alpha?: number
     alphaConv?: number
+    parts?: string
     rep?: number
     drop?: number
     acc?: number
@@ -19,7 +20,7 @@ function record(
   const m = (value: number) => ({ value, unit: '', better: 'lower' as const })
   return {
     schema: 1,
-    key: `${subject}${combo}${extra.alpha}${extra.alphaConv}${extra.rep}${extra.model}`,
+    key: `${subject}${combo}${extra.alpha}${extra.alphaConv}${extra.parts}${extra.rep}${extra.model}`,
     configKey: '',
     suite: 'pam',
     profile: 'smoke',
@@ -33,6 +34,7 @@ function record(
         ...(extra.model === undefined ? {} : { model: extra.model }),
         ...(extra.alpha === undefined ? {} : { alpha: extra.alpha }),
         ...(extra.alphaConv === undefined ? {} : { alphaConv: extra.alphaConv }),
+        ...(extra.parts === undefined ? {} : { prunePartitions: extra.parts }),
       },
     },
     dataset: {
@@ -131,4 +133,16 @@ test('pamRatios() takes α_conv as α/5 unless a record sets it, and keeps other
   // mean of 10, 12 and 20.
   assert.ok(Math.abs(rows[0]!.singleVsNoMerge - 14 / 10) < 1e-12)
   assert.equal(rows[1]!.singleVsNoMerge, 40 / 10)
+})
+
+test('pamRatios() keeps PAM pruned in its shared partition only apart, against the same baselines', () => {
+  const rows = pamRatios([...records, record('pam', 'A', 5, { alpha: 0.05, parts: 'shared' })])
+  assert.deepEqual(
+    rows.map((r) => [r.parts, r.combos]),
+    [
+      ['all', 3],
+      ['shared', 1],
+    ],
+  )
+  assert.equal(rows[1]!.singleVsNoMerge, 5 / 10)
 })

@@ -23,6 +23,8 @@ export interface RatioRow {
   /** PAM's dense-layer and conv-layer thresholds. */
   alpha: number
   alphaConv: number
+  /** PAM's prunable partitions ('all', or 'shared' as in the official code). */
+  parts: string
   combos: number
   maxNoMerge: number
   geoNoMerge: number
@@ -44,6 +46,7 @@ interface CellKey {
   pruner: string
   alpha: number
   alphaConv: number
+  parts: string
 }
 
 /** Per (dataset point, arm, model, pruner, α): per combination, the values over seeds. */
@@ -56,6 +59,8 @@ function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Ma
     const alpha = pam ? Number(r.subject.params['alpha'] ?? 0.05) : -1
     const ac = r.subject.params['alphaConv']
     const alphaConv = pam ? convAlpha({ alpha, alphaConv: ac === undefined ? ac : Number(ac) }) : -1
+    // Only PAM's merged net has task-specific partitions for the setting to spare.
+    const parts = pam ? String(r.subject.params['prunePartitions'] ?? 'all') : ''
     const pruner = String(r.subject.params['pruner'] ?? 'taylor')
     const model = String(r.subject.params['model'] ?? 'mlp')
     const key = canonicalJson({
@@ -65,6 +70,7 @@ function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Ma
       pruner,
       alpha,
       alphaConv,
+      parts,
     })
     let m = cells.get(key)
     if (!m) cells.set(key, (m = new Map()))
@@ -87,10 +93,10 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
   const cells = cellsOf(records, suite)
   const rows: RatioRow[] = []
   for (const [key, pamCells] of cells) {
-    const { d, s, model, pruner, alpha, alphaConv } = JSON.parse(key) as CellKey
+    const { d, s, model, pruner, alpha, alphaConv, parts } = JSON.parse(key) as CellKey
     if (s !== 'pam') continue
     const other = (id: string) =>
-      cells.get(canonicalJson({ d, s: id, model, pruner, alpha: -1, alphaConv: -1 }))
+      cells.get(canonicalJson({ d, s: id, model, pruner, alpha: -1, alphaConv: -1, parts: '' }))
     const nm = other('no-merge')
     const mz = other('mtz')
     const combos = [...pamCells.keys()]
@@ -110,6 +116,7 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
       pruner,
       alpha,
       alphaConv,
+      parts,
       combos: combos.length,
       maxNoMerge: Math.max(...rNm),
       geoNoMerge: geomean(rNm),
@@ -128,7 +135,8 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
       a.model.localeCompare(b.model) ||
       a.pruner.localeCompare(b.pruner) ||
       a.alpha - b.alpha ||
-      a.alphaConv - b.alphaConv,
+      a.alphaConv - b.alphaConv ||
+      a.parts.localeCompare(b.parts),
   )
 }
 
@@ -140,14 +148,15 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
 export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): FigureRow[] {
   const rows: FigureRow[] = []
   for (const [key, m] of cellsOf(records, suite)) {
-    const { d, s, model, pruner, alpha, alphaConv } = JSON.parse(key) as CellKey
+    const { d, s, model, pruner, alpha, alphaConv, parts } = JSON.parse(key) as CellKey
     const all = m.get(allOf([...m.keys()]))
     const singles = [...m].filter(([c]) => !c.includes('+')).map(([, c]) => mean(c.flops))
     if (!all) continue
     const rank = s === 'no-merge' ? -2 : s === 'mtz' ? -1 : alpha
     rows.push({
       panel: `${String(d['taskSet'])} · ${model} · ${pruner}`,
-      arm: s === 'pam' ? `PAM α=${alpha}/${alphaConv}` : s,
+      arm:
+        s === 'pam' ? `PAM α=${alpha}/${alphaConv}${parts === 'shared' ? ' shared-only' : ''}` : s,
       rank,
       flops: mean(all.flops),
       single_flops: Math.max(...singles),
@@ -161,11 +170,11 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
 /** The summary as Markdown, with the brief's criteria next to each number. */
 export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
   const head =
-    '| taskSet | model | pruner | α (fc / conv) | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
-  const lines = [head, `|${' --- |'.repeat(4)}${' ---: |'.repeat(10)}`]
+    '| taskSet | model | pruner | α (fc / conv) | PAM prunes | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
+  const lines = [head, `|${' --- |'.repeat(5)}${' ---: |'.repeat(10)}`]
   for (const r of rows)
     lines.push(
-      `| ${r.taskSet} | ${r.model} | ${r.pruner} | ${r.alpha} / ${r.alphaConv} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
+      `| ${r.taskSet} | ${r.model} | ${r.pruner} | ${r.alpha} / ${r.alphaConv} | ${r.parts} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
     )
   return `${lines.join('\n')}\n\nPaper (LFW, 5 tasks): max no-merge/PAM 4.87, max MTZ/PAM 2.01.\n`
 }

@@ -64,6 +64,12 @@ export const ArmParams = z.strictObject({
    * prunes n nets), so every arm makes as many pruning decisions. @default 40
    */
   maxRounds: z.number().int().positive().default(40),
+  /**
+   * Partitions the pruner may shrink in a merged net: all, or only the shared one, as the official
+   * PAM code does (task-specific partitions kept whole). Single-task nets (no merging) and a fully
+   * zipped MTZ net have only one partition, so this changes PAM alone. @default 'all'
+   */
+  prunePartitions: z.enum(['all', 'shared']).default('all'),
   /** Joint fine-tuning steps of a merged net before pruning. @default 200 */
   mergeFineTune: z.number().int().nonnegative().default(200),
   /** Sampling round of the latency measurement, ms. @default 100 */
@@ -122,6 +128,7 @@ function pruneParams(p: ArmParams, tasks: number): GatePruneParams {
     maxRounds: p.maxRounds * tasks,
     gateL1: p.gateL1,
     gateSteps: p.gateSteps * tasks,
+    partitions: p.prunePartitions,
   })
 }
 

@@ -10,7 +10,15 @@
  */
 import type { Rng } from '../../harness/run/rng.ts'
 import { convBackward, convForward, maxPool2, maxPool2Backward } from './conv.ts'
-import { actSize, type DenseLayer, type MultiNet, positions, readRuns } from './net.ts'
+import {
+  actSize,
+  type DenseLayer,
+  type HiddenLayer,
+  type MultiNet,
+  positions,
+  readRuns,
+  SHARED,
+} from './net.ts'
 
 /** Rows of one split: n images of `inputSize` values, and the label of every task (-1 outside). */
 export interface TaskSplit {
@@ -28,6 +36,8 @@ export interface SgdOptions {
   batch: number
   /** L1 penalty on the output gates of gated layers (proximal step). @default 0 */
   gateL1?: number
+  /** Penalise only the gates of shared neurons (task-specific ones of a merged net go free). */
+  gateL1SharedOnly?: boolean
 }
 
 /** Rows labelled by at least one task of the split. */
@@ -233,7 +243,7 @@ export class Trainer {
       })
       net.hidden.forEach((layer, l) => {
         const gg = gateGrads[l]
-        if (layer.gate && gg) this.applyGate(layer.gate, gg, this.gateVelocity[l]!)
+        if (layer.gate && gg) this.applyGate(layer, layer.gate, gg, this.gateVelocity[l]!)
       })
     }
     return loss
@@ -290,13 +300,22 @@ export class Trainer {
     }
   }
 
-  /** SGD with momentum on the gates, then the L1 proximal step (soft threshold by lr·gateL1). */
-  private applyGate(gate: Float32Array, g: Float64Array, v: Float32Array): void {
-    const { lr, momentum, gateL1 = 0 } = this.options
-    const shrink = lr * gateL1
+  /**
+   * SGD with momentum on the gates, then the L1 proximal step (soft threshold by lr·gateL1; only
+   * on shared neurons with `gateL1SharedOnly` in a multitask net).
+   */
+  private applyGate(
+    layer: HiddenLayer,
+    gate: Float32Array,
+    g: Float64Array,
+    v: Float32Array,
+  ): void {
+    const { lr, momentum, gateL1 = 0, gateL1SharedOnly = false } = this.options
+    const onlyShared = gateL1SharedOnly && this.net.numTasks > 1
     for (let j = 0; j < gate.length; j++) {
       v[j] = momentum * v[j]! + g[j]!
       const x = gate[j]! - lr * v[j]!
+      const shrink = onlyShared && layer.part[j] !== SHARED ? 0 : lr * gateL1
       gate[j] = Math.sign(x) * Math.max(0, Math.abs(x) - shrink)
     }
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
-import { concatNets, createNet, DELETED, type MultiNet } from '../multitask/net.ts'
+import { concatNets, createNet, DELETED, type MultiNet, SHARED } from '../multitask/net.ts'
 import { type TaskSplit, Trainer } from '../multitask/train.ts'
 import { IterativePruneParams, pruneIteratively } from './iterative.ts'
 
@@ -50,5 +50,39 @@ test('pruneIteratively() rejects references of the wrong length', () => {
   assert.throws(
     () => pruneIteratively(net, data, [0, 0], IterativePruneParams.parse({}), () => [], new Rng(1)),
     /2 reference accuracies for 1 tasks/,
+  )
+})
+
+test("pruneIteratively() with partitions 'shared' prunes a merged net's shared neurons only, a single-task net whole", () => {
+  const train = split(200, 1)
+  const val = split(100, 2)
+  const nets = [0, 1].map((t) => createNet(4, [8], 2, new Rng(3 + t)))
+  // Neurons 0-3 of each net shared, 4-7 task-specific.
+  const merged = concatNets(nets, (t, _l, j) => (j < 4 ? SHARED : t))
+  const params = IterativePruneParams.parse({
+    step: 0.5,
+    maxRounds: 3,
+    fineTuneSteps: 0,
+    partitions: 'shared',
+  })
+  const score = (net: MultiNet) =>
+    [...net.hidden[0]!.part].flatMap((p, j): [number, number, number][] =>
+      p === DELETED ? [] : [[0, j, p === SHARED ? 1 : 0]],
+    )
+  // References of 0 %: every round is within budget, so only the partition rule stops pruning.
+  pruneIteratively(merged, { train, val }, [0, 0], params, score, new Rng(6))
+  const part = [...merged.hidden[0]!.part]
+  assert.ok(part.filter((p) => p === DELETED).length > 0, 'shared neurons pruned')
+  assert.equal(part.filter((p) => p === 0 || p === 1).length, 8, 'task-specific neurons kept')
+
+  const single = createNet(4, [8], 2, new Rng(9))
+  const one = {
+    train: { ...train, labels: [train.labels[0]!] },
+    val: { ...val, labels: [val.labels[0]!] },
+  }
+  pruneIteratively(single, one, [0], params, score, new Rng(6))
+  assert.ok(
+    single.hidden[0]!.part.some((p) => p === DELETED),
+    'a single-task net is pruned',
   )
 })

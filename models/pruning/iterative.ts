@@ -16,6 +16,7 @@
  *            single neuron, protect that neuron; those groups sit out the next round (unless no
  *            other group can take part)
  *   until `maxRounds` rounds, or every alive neuron is protected
+ * With `partitions: 'shared'` only the shared group takes part (a single-task net is one group).
  */
 import { z } from 'zod'
 import type { Rng } from '../../harness/run/rng.ts'
@@ -43,6 +44,12 @@ export const IterativePruneParams = z.strictObject({
   lr: z.number().positive().default(0.01),
   /** @default 32 */
   batch: z.number().int().positive().default(32),
+  /**
+   * Which partitions of a multitask net may lose neurons: every one, or only the shared one (the
+   * official PAM code keeps a merged net's task-specific partitions whole and prunes its shared
+   * partition, `model_combined*.py`). A single-task net is pruned whole either way. @default 'all'
+   */
+  partitions: z.enum(['all', 'shared']).default('all'),
 })
 export type IterativePruneParams = z.output<typeof IterativePruneParams>
 
@@ -98,6 +105,7 @@ export function pruneIteratively(
   const steps = new Map<number, number>()
   const stepOf = (g: number) => steps.get(g) ?? params.step
   const kept = new Set<string>()
+  const prunable = (g: number) => params.partitions === 'all' || net.numTasks === 1 || g === SHARED
   let resting = new Set<number>()
   let rounds = 0
   let removed = 0
@@ -110,7 +118,7 @@ export function pruneIteratively(
     for (const s of all) {
       const g = current.hidden[s[0]]!.part[s[1]]!
       alive.set(g, (alive.get(g) ?? 0) + 1)
-      if (kept.has(`${s[0]}:${s[1]}`)) continue
+      if (kept.has(`${s[0]}:${s[1]}`) || !prunable(g)) continue
       const list = free.get(g)
       if (list) list.push(s)
       else free.set(g, [s])

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
-import { createNet, DELETED } from '../multitask/net.ts'
+import { concatNets, createNet, DELETED, SHARED } from '../multitask/net.ts'
 import { evaluateTasks, forward, type TaskSplit, Trainer } from '../multitask/train.ts'
 import { attachGates, foldGates, GatePruneParams, pruneL1Gate } from './l1-gate.ts'
 
@@ -92,4 +92,21 @@ test('pruneL1Gate() removes neurons within the budget and returns a net without 
   assert.ok(result.removed > 0 && deleted === result.removed)
   assert.equal(net.hidden[0]!.gate, undefined)
   assert.ok(evaluateTasks(net, val)[0]! >= reference[0]! - 1)
+})
+
+test('gateL1SharedOnly shrinks only the gates of shared neurons in a merged net', () => {
+  const merged = concatNets(
+    [0, 1].map((t) => createNet(6, [4], 2, new Rng(20 + t))),
+    (t, _l, j) => (j < 2 ? SHARED : t),
+  )
+  attachGates(merged)
+  // No row is labelled, so the loss and its gradients are zero and only the L1 step moves a gate.
+  const none = Int32Array.from({ length: 8 }, () => -1)
+  const data: TaskSplit = { x: split(8, 3).x, n: 8, labels: [none, none] }
+  const sgd = { lr: 0.1, momentum: 0, batch: 4, gateL1: 1, gateL1SharedOnly: true }
+  new Trainer(merged, sgd).step(data, [0, 1, 2, 3])
+  const layer = merged.hidden[0]!
+  layer.part.forEach((p, j) => {
+    assert.ok(Math.abs(layer.gate![j]! - (p === SHARED ? 0.9 : 1)) < 1e-6, `gate ${j} (part ${p})`)
+  })
 })

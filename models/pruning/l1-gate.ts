@@ -6,7 +6,8 @@
  *   attach a gate γ_j = 1 to every hidden neuron or conv channel (a_j = γ_j·ReLU(z_j), after the
  *   pool of a conv layer, so a gate folds exactly into the weights that read it)
  *   ─ train `gateSteps` SGD steps on loss + λ·Σ|γ| (proximal soft-threshold step on γ)
- *   ─ `pruneIteratively` with score |γ_j| (the penalty stays on while fine-tuning)
+ *   ─ `pruneIteratively` with score |γ_j| (the penalty stays on while fine-tuning; with
+ *     `partitions: 'shared'` it is on the shared neurons only, the ones that may be pruned)
  *   ─ fold each γ_j into the weights that read neuron j, so the pruned net has no gates
  */
 import { z } from 'zod'
@@ -73,11 +74,12 @@ export function pruneL1Gate(
   options: IterativeOptions = {},
 ): PruneResult {
   attachGates(net)
-  const sgd = { lr: params.lr, momentum: 0.9, batch: params.batch, gateL1: params.gateL1 }
+  const penalty = { gateL1: params.gateL1, gateL1SharedOnly: params.partitions === 'shared' }
+  const sgd = { lr: params.lr, momentum: 0.9, batch: params.batch, ...penalty }
   new Trainer(net, sgd).run(data.train, labelledRows(data.train), params.gateSteps, rng)
   const result = pruneIteratively(net, data, reference, params, (n) => gateScores(n), rng, {
     ...options,
-    sgd: { ...options.sgd, gateL1: params.gateL1 },
+    sgd: { ...options.sgd, ...penalty },
   })
   foldGates(net)
   return result
