@@ -11,6 +11,7 @@ function record(
     alpha?: number
     alphaConv?: number
     parts?: string
+    mergeFineTune?: number
     rep?: number
     drop?: number
     acc?: number
@@ -20,7 +21,7 @@ function record(
   const m = (value: number) => ({ value, unit: '', better: 'lower' as const })
   return {
     schema: 1,
-    key: `${subject}${combo}${extra.alpha}${extra.alphaConv}${extra.parts}${extra.rep}${extra.model}`,
+    key: `${subject}${combo}${extra.alpha}${extra.alphaConv}${extra.parts}${extra.mergeFineTune}${extra.rep}${extra.model}`,
     configKey: '',
     suite: 'pam',
     profile: 'smoke',
@@ -35,6 +36,7 @@ function record(
         ...(extra.alpha === undefined ? {} : { alpha: extra.alpha }),
         ...(extra.alphaConv === undefined ? {} : { alphaConv: extra.alphaConv }),
         ...(extra.parts === undefined ? {} : { prunePartitions: extra.parts }),
+        ...(extra.mergeFineTune === undefined ? {} : { mergeFineTune: extra.mergeFineTune }),
       },
     },
     dataset: {
@@ -61,14 +63,16 @@ function record(
   }
 }
 
-// no-merge: A 10, B 10, A+B 20; MTZ: 30 each; PAM (2 seeds, means): A 11, B 9, A+B 16.
+// Two seeds. no-merge: A 10, B 10, A+B 20; MTZ: 30 each; PAM (means): A 11, B 9, A+B 16.
 const records = [
-  record('no-merge', 'A', 10),
-  record('no-merge', 'B', 10),
-  record('no-merge', 'A+B', 20, { drop: 0.5 }),
-  record('mtz', 'A', 30),
-  record('mtz', 'B', 30),
-  record('mtz', 'A+B', 30, { drop: 2 }),
+  ...[0, 1].flatMap((rep) => [
+    record('no-merge', 'A', 10, { rep }),
+    record('no-merge', 'B', 10, { rep }),
+    record('no-merge', 'A+B', 20, { drop: 0.5, rep }),
+    record('mtz', 'A', 30, { rep }),
+    record('mtz', 'B', 30, { rep }),
+    record('mtz', 'A+B', 30, { drop: 2, rep }),
+  ]),
   ...[0, 1].flatMap((rep) => [
     record('pam', 'A', 10 + 2 * rep, { alpha: 0.05, rep }),
     record('pam', 'B', 9, { alpha: 0.05, rep }),
@@ -145,4 +149,32 @@ test('pamRatios() keeps PAM pruned in its shared partition only apart, against t
     ],
   )
   assert.equal(rows[1]!.singleVsNoMerge, 5 / 10)
+})
+
+test('pamRatios() never averages two settings: a row per setting, against its own baselines', () => {
+  const other = [
+    record('no-merge', 'A', 8, { mergeFineTune: 400 }),
+    record('mtz', 'A', 16, { mergeFineTune: 400 }),
+    record('pam', 'A', 4, { alpha: 0.05, mergeFineTune: 400 }),
+  ]
+  const rows = pamRatios([...records, ...other])
+  assert.deepEqual(
+    rows.map((r) => [r.setting, r.combos, r.maxNoMerge, r.maxMtz]),
+    [
+      ['mergeFineTune=200', 3, 20 / 16, 30 / 9],
+      ['mergeFineTune=400', 1, 2, 4],
+    ],
+  )
+  // With one setting there is nothing to tell apart.
+  assert.deepEqual(
+    pamRatios(records).map((r) => r.setting),
+    [''],
+  )
+})
+
+test('pamRatios() compares PAM with the baselines on the seeds both have', () => {
+  // A third seed of PAM alone (A at 100) is left out of the ratios, and counted as a seed.
+  const [row] = pamRatios([...records, record('pam', 'A', 100, { alpha: 0.05, rep: 2 })])
+  assert.equal(row!.seeds, 3)
+  assert.ok(Math.abs(row!.singleVsNoMerge - 11 / 10) < 1e-12)
 })

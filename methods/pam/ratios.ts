@@ -8,9 +8,15 @@ import { canonicalJson } from '../../harness/hash.ts'
 import type { FigureRow } from '../../harness/report/figure.ts'
 import type { SuiteSummary } from '../../harness/report/write.ts'
 import type { TrialRecord } from '../../harness/store/record.ts'
+import { ArmParams } from '../../models/multitask/arm.ts'
 import { convAlpha } from './merge.ts'
 
-type Cell = { flops: number[]; drop: number[]; acc: number[]; shared: number[] }
+/** Per combination: each seed's values, in record order ("rootSeed:repetition"). */
+type Cell = { seeds: string[]; flops: number[]; drop: number[]; acc: number[]; shared: number[] }
+
+/** The values of `xs` (parallel to `cell.seeds`) at the seeds in `keep`. */
+const at = (cell: Cell, xs: readonly number[], keep: ReadonlySet<string>) =>
+  xs.filter((_, k) => keep.has(cell.seeds[k]!))
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 const geomean = (xs: readonly number[]) => Math.exp(mean(xs.map(Math.log)))
@@ -20,12 +26,16 @@ export interface RatioRow {
   taskSet: string
   model: string
   pruner: string
+  /** The other shared parameters that differ between rows ("mergeFineTune=400"), else ''. */
+  setting: string
   /** PAM's dense-layer and conv-layer thresholds. */
   alpha: number
   alphaConv: number
   /** PAM's prunable partitions ('all', or 'shared' as in the official code). */
   parts: string
   combos: number
+  /** Seeds (root seed × repetition) of PAM's records; ratios use those the baseline also has. */
+  seeds: number
   maxNoMerge: number
   geoNoMerge: number
   maxMtz: number
@@ -42,46 +52,83 @@ export interface RatioRow {
 interface CellKey {
   d: Record<string, unknown>
   s: string
-  model: string
-  pruner: string
+  /** The arm parameters every arm shares (defaults filled in), less those that change PAM alone. */
+  setting: Record<string, unknown>
+  /** PAM's own: α, α_conv and the prunable partitions (-1 and '' for the baselines). */
   alpha: number
   alphaConv: number
   parts: string
 }
 
-/** Per (dataset point, arm, model, pruner, α): per combination, the values over seeds. */
+/**
+ * Shared arm parameters that do not tell cells apart: the measured combination, the latency
+ * sampling, and `prunePartitions` (it changes PAM alone, so it is one of PAM's own).
+ */
+const NOT_SETTING = new Set(['combo', 'latencyMs', 'latencyBatch', 'prunePartitions'])
+const SETTING_KEYS = Object.keys(ArmParams.shape).filter((k) => !NOT_SETTING.has(k))
+
+/** The shared arm parameters of a record, with defaults filled in (older records lack newer ones). */
+function settingOf(params: Record<string, unknown>): Record<string, unknown> {
+  const picked = Object.fromEntries(
+    SETTING_KEYS.flatMap((k) => (k in params ? [[k, params[k]]] : [])),
+  )
+  const parsed = ArmParams.safeParse(picked)
+  const full: Record<string, unknown> = parsed.success ? parsed.data : picked
+  return Object.fromEntries(
+    SETTING_KEYS.flatMap((k) => (full[k] === undefined ? [] : [[k, full[k]]])),
+  )
+}
+
+/**
+ * Per (dataset point, arm, shared setting, PAM's own parameters): per combination, the values over
+ * seeds. A record of another setting (say `mergeFineTune=400`) forms cells of its own, so a
+ * summary never averages two configurations.
+ */
 function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Map<string, Cell>> {
   const cells = new Map<string, Map<string, Cell>>()
   for (const r of records) {
     if (r.suite !== suite || r.status !== 'ok') continue
-    const combo = String(r.subject.params['combo'])
+    const params = r.subject.params
+    const combo = String(params['combo'])
     const pam = r.subject.id === 'pam'
-    const alpha = pam ? Number(r.subject.params['alpha'] ?? 0.05) : -1
-    const ac = r.subject.params['alphaConv']
+    const alpha = pam ? Number(params['alpha'] ?? 0.05) : -1
+    const ac = params['alphaConv']
     const alphaConv = pam ? convAlpha({ alpha, alphaConv: ac === undefined ? ac : Number(ac) }) : -1
     // Only PAM's merged net has task-specific partitions for the setting to spare.
-    const parts = pam ? String(r.subject.params['prunePartitions'] ?? 'all') : ''
-    const pruner = String(r.subject.params['pruner'] ?? 'taylor')
-    const model = String(r.subject.params['model'] ?? 'mlp')
-    const key = canonicalJson({
+    const parts = pam ? String(params['prunePartitions'] ?? 'all') : ''
+    const cell: CellKey = {
       d: r.dataset.params,
       s: r.subject.id,
-      model,
-      pruner,
+      setting: settingOf(params),
       alpha,
       alphaConv,
       parts,
-    })
+    }
+    const key = canonicalJson(cell)
     let m = cells.get(key)
     if (!m) cells.set(key, (m = new Map()))
     let c = m.get(combo)
-    if (!c) m.set(combo, (c = { flops: [], drop: [], acc: [], shared: [] }))
+    if (!c) m.set(combo, (c = { seeds: [], flops: [], drop: [], acc: [], shared: [] }))
+    c.seeds.push(`${r.rootSeed}:${r.repetition}`)
     c.flops.push(r.metrics['flops']?.value ?? Number.NaN)
     c.drop.push(r.metrics['acc_drop']?.value ?? Number.NaN)
     c.acc.push(r.metrics['acc']?.value ?? Number.NaN)
     c.shared.push(r.metrics['shared_frac']?.value ?? Number.NaN)
   }
   return cells
+}
+
+/**
+ * The shared parameters whose values differ between the given cells, as a labeller of a setting
+ * ("mergeFineTune=400"; '' when every cell has the same setting), so that rows and panels of
+ * different settings can be told apart. Model and pruner have columns of their own.
+ */
+function varyingLabel(keys: readonly CellKey[]): (setting: Record<string, unknown>) => string {
+  const show = (setting: Record<string, unknown>, k: string) => canonicalJson(setting[k] ?? null)
+  const varying = SETTING_KEYS.filter(
+    (k) => k !== 'model' && k !== 'pruner' && new Set(keys.map((c) => show(c.setting, k))).size > 1,
+  )
+  return (setting) => varying.map((k) => `${k}=${show(setting, k)}`).join(' ')
 }
 
 /** The combination with the most tasks. */
@@ -91,33 +138,45 @@ const allOf = (combos: readonly string[]) =>
 /** Summary rows from records (ok records of suite `suite` only). */
 export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): RatioRow[] {
   const cells = cellsOf(records, suite)
+  const pamKeys = [...cells.keys()]
+    .map((key) => JSON.parse(key) as CellKey)
+    .filter((c) => c.s === 'pam')
+  const label = varyingLabel(pamKeys)
   const rows: RatioRow[] = []
-  for (const [key, pamCells] of cells) {
-    const { d, s, model, pruner, alpha, alphaConv, parts } = JSON.parse(key) as CellKey
-    if (s !== 'pam') continue
+  for (const key of pamKeys) {
+    const { d, setting, alpha, alphaConv, parts } = key
+    const pamCells = cells.get(canonicalJson(key))!
     const other = (id: string) =>
-      cells.get(canonicalJson({ d, s: id, model, pruner, alpha: -1, alphaConv: -1, parts: '' }))
+      cells.get(canonicalJson({ d, s: id, setting, alpha: -1, alphaConv: -1, parts: '' }))
     const nm = other('no-merge')
     const mz = other('mtz')
     const combos = [...pamCells.keys()]
+    // Arms are compared on the seeds both have (same data, same pre-trained nets), so a PAM run of
+    // fewer seeds is never set against baselines averaged over more.
     const ratio = (base: Map<string, Cell> | undefined, c: string) => {
       const b = base?.get(c)
-      return b ? mean(b.flops) / mean(pamCells.get(c)!.flops) : Number.NaN
+      const p = pamCells.get(c)!
+      if (!b) return Number.NaN
+      const both = new Set(p.seeds.filter((x) => b.seeds.includes(x)))
+      return both.size > 0 ? mean(at(b, b.flops, both)) / mean(at(p, p.flops, both)) : Number.NaN
     }
+    const seeds = new Set([...pamCells.values()].flatMap((c) => c.seeds))
     const rNm = combos.map((c) => ratio(nm, c)).filter(Number.isFinite)
     const rMz = combos.map((c) => ratio(mz, c)).filter(Number.isFinite)
     const singles = combos.filter((c) => !c.includes('+'))
     const all = allOf(combos)
     const maxDrop = (m: Map<string, Cell> | undefined) =>
-      m ? Math.max(...[...m.values()].flatMap((c) => c.drop)) : Number.NaN
+      m ? Math.max(...[...m.values()].flatMap((c) => at(c, c.drop, seeds))) : Number.NaN
     rows.push({
       taskSet: String(d['taskSet']),
-      model,
-      pruner,
+      model: String(setting['model']),
+      pruner: String(setting['pruner']),
+      setting: label(setting),
       alpha,
       alphaConv,
       parts,
       combos: combos.length,
+      seeds: seeds.size,
       maxNoMerge: Math.max(...rNm),
       geoNoMerge: geomean(rNm),
       maxMtz: Math.max(...rMz),
@@ -136,7 +195,8 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
       a.pruner.localeCompare(b.pruner) ||
       a.alpha - b.alpha ||
       a.alphaConv - b.alphaConv ||
-      a.parts.localeCompare(b.parts),
+      a.parts.localeCompare(b.parts) ||
+      a.setting.localeCompare(b.setting),
   )
 }
 
@@ -147,14 +207,19 @@ export function pamRatios(records: readonly TrialRecord[], suite = 'pam'): Ratio
  */
 export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): FigureRow[] {
   const rows: FigureRow[] = []
-  for (const [key, m] of cellsOf(records, suite)) {
-    const { d, s, model, pruner, alpha, alphaConv, parts } = JSON.parse(key) as CellKey
+  const cells = [...cellsOf(records, suite)].map(
+    ([key, m]) => [JSON.parse(key) as CellKey, m] as const,
+  )
+  const label = varyingLabel(cells.map(([c]) => c))
+  for (const [{ d, s, setting, alpha, alphaConv, parts }, m] of cells) {
     const all = m.get(allOf([...m.keys()]))
     const singles = [...m].filter(([c]) => !c.includes('+')).map(([, c]) => mean(c.flops))
     if (!all) continue
     const rank = s === 'no-merge' ? -2 : s === 'mtz' ? -1 : alpha
     rows.push({
-      panel: `${String(d['taskSet'])} · ${model} · ${pruner}`,
+      panel: [String(d['taskSet']), setting['model'], setting['pruner'], label(setting)]
+        .filter((x) => x !== '')
+        .join(' · '),
       arm:
         s === 'pam' ? `PAM α=${alpha}/${alphaConv}${parts === 'shared' ? ' shared-only' : ''}` : s,
       rank,
@@ -170,11 +235,11 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
 /** The summary as Markdown, with the brief's criteria next to each number. */
 export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
   const head =
-    '| taskSet | model | pruner | α (fc / conv) | PAM prunes | combos | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
-  const lines = [head, `|${' --- |'.repeat(5)}${' ---: |'.repeat(10)}`]
+    '| taskSet | model | pruner | α (fc / conv) | PAM prunes | combos | seeds | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
+  const lines = [head, `|${' --- |'.repeat(5)}${' ---: |'.repeat(11)}`]
   for (const r of rows)
     lines.push(
-      `| ${r.taskSet} | ${r.model} | ${r.pruner} | ${r.alpha} / ${r.alphaConv} | ${r.parts} | ${r.combos} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
+      `| ${r.taskSet} | ${r.model} | ${r.pruner}${r.setting ? ` (${r.setting})` : ''} | ${r.alpha} / ${r.alphaConv} | ${r.parts} | ${r.combos} | ${r.seeds} | ${f2(r.maxNoMerge)} | ${f2(r.geoNoMerge)} | ${f2(r.maxMtz)} | ${f2(r.geoMtz)} | ${f2(r.singleVsNoMerge)} | ${f2(r.singleVsMtz)} | ${f2(r.allVsNoMerge)} | ${f2(r.sharedFrac)} | ${f2(r.drop.noMerge)} / ${f2(r.drop.mtz)} / ${f2(r.drop.pam)} |`,
     )
   return `${lines.join('\n')}\n\nPaper (LFW, 5 tasks): max no-merge/PAM 4.87, max MTZ/PAM 2.01.\n`
 }
