@@ -91,12 +91,16 @@ export default defineSuite({
             },
             // The MLP only: the L1-gate pruner, the α sweep and LeNet-5 are in the paper profile
             // (the default's ~2 min on this machine would not hold them; one seed of LeNet-5 on
-            // halves takes ~8 min).
+            // halves takes 8–12 min, loaded).
             grid: { combo: TWO, pruner: ['taylor'] },
           },
         ]),
       ),
     },
+    // The full reproduction: both models, both pruners, every task set and combination, α swept,
+    // at the arms' full pruning schedule (40 rounds of 10% per task). It takes days on a 2-core
+    // machine: one LeNet-5 seed of the four task sets took ~75 min (loaded) at the default's
+    // shorter schedule. Shard it (`--shard i/n`); `effbench merge` joins the shards.
     paper: {
       seeds: 3,
       subjects: {
