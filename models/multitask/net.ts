@@ -83,6 +83,14 @@ export interface MultiNet {
   heads: DenseLayer[]
 }
 
+/**
+ * May a neuron of partition `part` be pruned (and L1-penalised) when the pruner takes `partitions`:
+ * every partition, or only the shared one of a multitask net (a single-task net is pruned whole)?
+ */
+export function mayPrune(net: MultiNet, part: number, partitions: 'all' | 'shared'): boolean {
+  return partitions === 'all' || net.numTasks === 1 || part === SHARED
+}
+
 /** Can a neuron of partition `outPart` read one of partition `inPart`? */
 export function canRead(inPart: number, outPart: number): boolean {
   if (inPart === DELETED || outPart === DELETED) return false

@@ -15,9 +15,9 @@ import {
   type DenseLayer,
   type HiddenLayer,
   type MultiNet,
+  mayPrune,
   positions,
   readRuns,
-  SHARED,
 } from './net.ts'
 
 /** Rows of one split: n images of `inputSize` values, and the label of every task (-1 outside). */
@@ -243,7 +243,7 @@ export class Trainer {
       })
       net.hidden.forEach((layer, l) => {
         const gg = gateGrads[l]
-        if (layer.gate && gg) this.applyGate(layer, layer.gate, gg, this.gateVelocity[l]!)
+        if (layer.gate && gg) this.applyGate(layer, gg, this.gateVelocity[l]!)
       })
     }
     return loss
@@ -304,18 +304,14 @@ export class Trainer {
    * SGD with momentum on the gates, then the L1 proximal step (soft threshold by lr·gateL1; only
    * on shared neurons with `gateL1SharedOnly` in a multitask net).
    */
-  private applyGate(
-    layer: HiddenLayer,
-    gate: Float32Array,
-    g: Float64Array,
-    v: Float32Array,
-  ): void {
+  private applyGate(layer: HiddenLayer, g: Float64Array, v: Float32Array): void {
     const { lr, momentum, gateL1 = 0, gateL1SharedOnly = false } = this.options
-    const onlyShared = gateL1SharedOnly && this.net.numTasks > 1
+    const gate = layer.gate!
+    const partitions = gateL1SharedOnly ? 'shared' : 'all'
     for (let j = 0; j < gate.length; j++) {
       v[j] = momentum * v[j]! + g[j]!
       const x = gate[j]! - lr * v[j]!
-      const shrink = onlyShared && layer.part[j] !== SHARED ? 0 : lr * gateL1
+      const shrink = mayPrune(this.net, layer.part[j]!, partitions) ? lr * gateL1 : 0
       gate[j] = Math.sign(x) * Math.max(0, Math.abs(x) - shrink)
     }
   }

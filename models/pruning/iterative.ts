@@ -20,7 +20,14 @@
  */
 import { z } from 'zod'
 import type { Rng } from '../../harness/run/rng.ts'
-import { applyConnectivity, cloneNet, DELETED, type MultiNet, SHARED } from '../multitask/net.ts'
+import {
+  applyConnectivity,
+  cloneNet,
+  DELETED,
+  type MultiNet,
+  mayPrune,
+  SHARED,
+} from '../multitask/net.ts'
 import {
   evaluateTasks,
   labelledRows,
@@ -105,7 +112,6 @@ export function pruneIteratively(
   const steps = new Map<number, number>()
   const stepOf = (g: number) => steps.get(g) ?? params.step
   const kept = new Set<string>()
-  const prunable = (g: number) => params.partitions === 'all' || net.numTasks === 1 || g === SHARED
   let resting = new Set<number>()
   let rounds = 0
   let removed = 0
@@ -118,7 +124,7 @@ export function pruneIteratively(
     for (const s of all) {
       const g = current.hidden[s[0]]!.part[s[1]]!
       alive.set(g, (alive.get(g) ?? 0) + 1)
-      if (kept.has(`${s[0]}:${s[1]}`) || !prunable(g)) continue
+      if (kept.has(`${s[0]}:${s[1]}`) || !mayPrune(net, g, params.partitions)) continue
       const list = free.get(g)
       if (list) list.push(s)
       else free.set(g, [s])
