@@ -10,6 +10,7 @@ const roots = [
   'harness',
   'datasets',
   'models',
+  'studies',
   'methods',
   'baselines',
   'suites',
