@@ -8,13 +8,13 @@ import { baselines } from './baselines/index.ts'
 import { datasets } from './datasets/index.ts'
 import { type CliApp, runCli } from './harness/cli.ts'
 import { createRegistries } from './harness/registry.ts'
-import { methods } from './methods/index.ts'
-import { summaries } from './methods/summaries.ts'
+import { methods, summaries } from './methods/index.ts'
 import { models } from './models/index.ts'
+import { workloads } from './studies/index.ts'
 import { groups, suites } from './suites/index.ts'
 
 export const registries = createRegistries({
-  datasets,
+  datasets: [...datasets, ...workloads],
   models,
   methods,
   baselines,

@@ -2,10 +2,8 @@
 import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
-import { prunedEncoder } from './pruned-encoder.ts'
 import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
-import { sparseMatmul } from './sparse-matmul.ts'
 import { syntheticImages } from './synthetic-images.ts'
 
 export * from './image-data.ts'
@@ -21,6 +19,4 @@ export const datasets = [
   qaBabi,
   qaCountries,
   denseStack,
-  sparseMatmul,
-  prunedEncoder,
 ] as const

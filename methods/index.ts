@@ -1,15 +1,21 @@
-/** Every method, listed explicitly. */
+/**
+ * Every method, listed explicitly: one line per method folder. Each folder's index.ts is its
+ * whole face: `subjects`, and `summaries` where the method adds a report section to its suite.
+ */
+import type { SuiteSummary } from '../harness/report/write.ts'
 import type { AnySubject } from '../harness/types.ts'
-import { amanda } from './amanda/index.ts'
-import { largeMargin } from './margin/index.ts'
-import { pam } from './pam/index.ts'
-import { quantizationMethods } from './quantization/index.ts'
-import { sparseEngineSubjects } from './sparse-engine/subject.ts'
+import * as amanda from './amanda/index.ts'
+import * as margin from './margin/index.ts'
+import * as pam from './pam/index.ts'
+import * as quantization from './quantization/index.ts'
+import * as sparseEngine from './sparse-engine/index.ts'
 
-export const methods: readonly AnySubject[] = [
-  pam,
-  ...quantizationMethods,
-  amanda,
-  largeMargin,
-  ...sparseEngineSubjects,
-]
+interface MethodFace {
+  subjects: readonly AnySubject[]
+  summaries?: readonly SuiteSummary[]
+}
+
+const faces: readonly MethodFace[] = [pam, quantization, amanda, margin, sparseEngine]
+
+export const methods: readonly AnySubject[] = faces.flatMap((f) => f.subjects)
+export const summaries: readonly SuiteSummary[] = faces.flatMap((f) => f.summaries ?? [])

@@ -1,16 +1,5 @@
-/** `bidaf`: a BiDAF-style reader (bidirectional attention flow) on AMANDA's embeddings and budget. */
-import type { QaSplits } from '../../datasets/qa-text.ts'
-import type { SubjectDef } from '../../harness/types.ts'
-import { runReaderTrial } from '../../models/qa/reader-trial.ts'
-import { type BidafParams, buildBidaf, BidafParams as Params } from './bidaf-reader.ts'
+/** The baseline `bidaf`: its subjects, nothing else. */
+import type { AnySubject } from '../../harness/types.ts'
+import { bidaf } from './subject.ts'
 
-export const bidaf: SubjectDef<BidafParams, QaSplits> = {
-  name: 'bidaf',
-  kind: 'baseline',
-  description:
-    'BiDAF-style reader: context-to-query and query-to-context attention, modelling layer, pointers',
-  params: Params,
-  run(ctx, { params, dataset }) {
-    return runReaderTrial(ctx, dataset.data, params, buildBidaf)
-  },
-}
+export const subjects: readonly AnySubject[] = [bidaf]

@@ -21,10 +21,10 @@ import { maxAlong } from '../../models/qa/max-along.ts'
 import { dense, type ParamStore } from '../../models/qa/param-store.ts'
 import type { QaBatch } from '../../models/qa/qa-batch.ts'
 import { buildReaderInput, ReaderParams } from '../../models/qa/reader-params.ts'
-import type { ReaderDims } from '../../models/qa/reader-trial.ts'
 import { SequenceEncoder } from '../../models/qa/sequence-encoder.ts'
 import { maskedSoftmax, maskLogits } from '../../models/qa/span-pointer.ts'
 import type { QaReader } from '../../models/qa/train-reader.ts'
+import type { ReaderDims } from '../../studies/qa/reader-trial.ts'
 
 export const AmandaParams = ReaderParams.extend({
   /** Attention factors m; 1 is single-factor, 0 removes the self-attention step. @default 4 */

@@ -1,16 +1,8 @@
-/** `amanda`: the multi-factor attention reader, with its ablations as parameters. */
-import type { QaSplits } from '../../datasets/qa-text.ts'
-import type { SubjectDef } from '../../harness/types.ts'
-import { runReaderTrial } from '../../models/qa/reader-trial.ts'
-import { AmandaParams, buildAmanda } from './amanda-reader.ts'
+/** The method `amanda`: its subjects and its report sections, nothing else. */
+import type { SuiteSummary } from '../../harness/report/write.ts'
+import type { AnySubject } from '../../harness/types.ts'
+import { qaAblationsSummary, qaSummary } from './paired-summary.ts'
+import { amanda } from './subject.ts'
 
-export const amanda: SubjectDef<AmandaParams, QaSplits> = {
-  name: 'amanda',
-  kind: 'method',
-  description:
-    'AMANDA: multi-factor self-attention, max-attentional question aggregation, question-type vector',
-  params: AmandaParams,
-  run(ctx, { params, dataset }) {
-    return runReaderTrial(ctx, dataset.data, params, buildAmanda)
-  },
-}
+export const subjects: readonly AnySubject[] = [amanda]
+export const summaries: readonly SuiteSummary[] = [qaSummary, qaAblationsSummary]

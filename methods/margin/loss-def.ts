@@ -1,7 +1,7 @@
 /** The contract of one large-margin loss: its hyper-parameters and how it builds an objective. */
 import type { z } from 'zod'
 import type { Objective } from '../../models/margin/objective.ts'
-import type { ObjectiveSetup } from '../../models/margin/study.ts'
+import type { ObjectiveSetup } from '../../studies/margin/study.ts'
 
 export interface MarginLossDef<P = unknown> {
   /** Registry value of the subject's `loss` param. */

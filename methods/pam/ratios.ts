@@ -8,7 +8,7 @@ import { canonicalJson } from '../../harness/hash.ts'
 import type { FigureRow } from '../../harness/report/figure.ts'
 import type { SuiteSummary } from '../../harness/report/write.ts'
 import type { TrialRecord } from '../../harness/store/record.ts'
-import { ArmParams } from '../../models/multitask/arm.ts'
+import { ArmParams } from '../../studies/multitask/arm.ts'
 import { convAlpha } from './merge.ts'
 
 /** Per combination: each seed's values, in record order ("rootSeed:repetition"). */

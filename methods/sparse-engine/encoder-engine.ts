@@ -9,8 +9,9 @@
  *   forward   x = h0ᵀ; per block: qkv = Wqkv·x + b; ctx = attention(qkv) (dense); a = Wo·ctx + b;
  *             x = LN(x + a); f = relu(W1·x + b1); a = W2·f + b2; x = LN(x + a)
  */
-import type { PrunedEncoder } from '../../datasets/pruned-encoder.ts'
+
 import type { EncoderBlockWeights } from '../../models/sparse/encoder-onnx.ts'
+import type { PrunedEncoder } from '../../studies/sparse/pruned-encoder.ts'
 import { type KernelChoice, prepareLayer } from './layer.ts'
 import { loadNativeOps, type NativeOps } from './native-ops.ts'
 import type { Clock, PreparedKernel, Tile } from './types.ts'

@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { maxRelativeError } from '../../datasets/dense-stack.ts'
-import { type SparseMatmul, spmmMetrics } from '../../datasets/sparse-matmul.ts'
+import { maxRelativeError } from '../../harness/measure/error.ts'
 import { TimingParams } from '../../harness/measure/latency.ts'
 import {
   type Metrics,
@@ -22,11 +21,10 @@ import {
   type TrialContext,
   TrialSkipped,
 } from '../../harness/types.ts'
+import { type SparseMatmul, spmmMetrics } from '../../studies/sparse/sparse-matmul.ts'
 import { autotune, defaultCandidates, type TuneTiming } from './autotune.ts'
 import { nativeAvailable, nativeTarget, nativeToolchain, prepareNative } from './codegen-c.ts'
 import { wasmTarget } from './codegen-wasm.ts'
-import { sparseEncoder } from './encoder-subject.ts'
-import { sparseMlp } from './pruned-mlp.ts'
 import { prepareSplit } from './split-rows.ts'
 import type { KernelTarget, PreparedKernel, Tile } from './types.ts'
 
@@ -204,4 +202,3 @@ export const sparseWasm = sparseSubject('sparse-wasm', 'wasm')
 /** Generated native (AVX2) kernel; skipped with the reason where no C compiler is found. */
 export const sparseNative = sparseSubject('sparse-native', 'native')
 /** Both sparse-engine subjects. */
-export const sparseEngineSubjects = [sparseWasm, sparseNative, sparseMlp, sparseEncoder] as const

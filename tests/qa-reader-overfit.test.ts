@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { buildBidaf } from '../../baselines/bidaf/bidaf-reader.ts'
-import { generateBabi } from '../../datasets/qa-babi.ts'
-import { buildCharVocab, buildWordVocab } from '../../datasets/qa-text.ts'
-import { initTfjs } from '../../harness/backends/tfjs.ts'
-import { Rng } from '../../harness/run/rng.ts'
-import { AmandaParams, buildAmanda } from '../../methods/amanda/amanda-reader.ts'
-import { ParamStore } from './param-store.ts'
-import { ReaderParams } from './reader-params.ts'
-import { predictSpans, scoreSpans, trainReader } from './train-reader.ts'
+import { buildBidaf } from '../baselines/bidaf/bidaf-reader.ts'
+import { generateBabi } from '../datasets/qa-babi.ts'
+import { buildCharVocab, buildWordVocab } from '../datasets/qa-text.ts'
+import { initTfjs } from '../harness/backends/tfjs.ts'
+import { Rng } from '../harness/run/rng.ts'
+import { AmandaParams, buildAmanda } from '../methods/amanda/amanda-reader.ts'
+import { ParamStore } from '../models/qa/param-store.ts'
+import { ReaderParams } from '../models/qa/reader-params.ts'
+import { predictSpans, scoreSpans, trainReader } from '../models/qa/train-reader.ts'
 
 // The sanity check of the training pipeline (labels, masking, loss, optimiser): each reader must
 // memorise a handful of examples. Eight questions, one batch, 40 Adam steps.

@@ -10,11 +10,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
-import { initTfjs } from '../harness/backends/tfjs.ts'
-import type { DatasetDef } from '../harness/types.ts'
-import { encoder } from '../models/encoder.ts'
-import type { EncoderBlockWeights, EncoderLinear } from '../models/sparse/encoder-onnx.ts'
-import { applyMask, pruneMagnitude } from '../models/sparse/prune.ts'
+import { initTfjs } from '../../harness/backends/tfjs.ts'
+import type { DatasetDef } from '../../harness/types.ts'
+import { encoder } from '../../models/encoder.ts'
+import type { EncoderBlockWeights, EncoderLinear } from '../../models/sparse/encoder-onnx.ts'
+import { applyMask, pruneMagnitude } from '../../models/sparse/prune.ts'
 
 export interface PrunedEncoder {
   dModel: number

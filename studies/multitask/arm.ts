@@ -10,12 +10,14 @@ import { measureLatency } from '../../harness/measure/latency.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { median } from '../../harness/stats/describe.ts'
 import { type Metrics, metric, type TrialContext, TrialSkipped } from '../../harness/types.ts'
-import type { PruneResult } from '../pruning/iterative.ts'
-import { GatePruneParams, pruneL1Gate } from '../pruning/l1-gate.ts'
-import { pruneTaylor } from '../pruning/taylor.ts'
-import { combinationFlops, comboLabel, parseCombo } from './cost.ts'
-import { compilePlan, runPlan } from './inference-plan.ts'
-import { type MultiNet, netArch, partitionCounts, sharedFraction } from './net.ts'
+import { combinationFlops, comboLabel, parseCombo } from '../../models/multitask/cost.ts'
+import { compilePlan, runPlan } from '../../models/multitask/inference-plan.ts'
+import {
+  type MultiNet,
+  netArch,
+  partitionCounts,
+  sharedFraction,
+} from '../../models/multitask/net.ts'
 import {
   DEFAULT_HIDDEN,
   DEFAULT_PRETRAIN_LR,
@@ -23,9 +25,12 @@ import {
   type PretrainedNets,
   PretrainParams,
   pretrainedNets,
-} from './pretrain.ts'
-import { type TaskData, taskDataOf } from './task-data.ts'
-import { evaluateTasks, labelledRows, Trainer } from './train.ts'
+} from '../../models/multitask/pretrain.ts'
+import { type TaskData, taskDataOf } from '../../models/multitask/task-data.ts'
+import { evaluateTasks, labelledRows, Trainer } from '../../models/multitask/train.ts'
+import type { PruneResult } from '../../models/pruning/iterative.ts'
+import { GatePruneParams, pruneL1Gate } from '../../models/pruning/l1-gate.ts'
+import { pruneTaylor } from '../../models/pruning/taylor.ts'
 
 /** Parameters common to the three arms (flat, so profiles and overrides can set each one). */
 export const ArmParams = z.strictObject({

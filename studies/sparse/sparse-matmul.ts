@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { timedMetrics } from '../harness/measure/latency.ts'
-import { type DatasetDef, type Metrics, metric } from '../harness/types.ts'
-import { applyMask, pruneMagnitude } from '../models/sparse/prune.ts'
+import { timedMetrics } from '../../harness/measure/latency.ts'
+import { type DatasetDef, type Metrics, metric } from '../../harness/types.ts'
+import { applyMask, pruneMagnitude } from '../../models/sparse/prune.ts'
 
 export interface SparseMatmul {
   M: number

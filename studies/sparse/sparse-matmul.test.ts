@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { fakeContext } from './fake-context.ts'
+import { fakeContext } from '../../datasets/fake-context.ts'
 import { sparseMatmul, sparseReference } from './sparse-matmul.ts'
 
 test('sparse-matmul is determined by its seed and hits the target sparsity', async () => {

@@ -11,10 +11,15 @@ import { measureLatency } from '../../harness/measure/latency.ts'
 import type { Rng } from '../../harness/run/rng.ts'
 import { median } from '../../harness/stats/describe.ts'
 import { type Metrics, metric, type TrialContext } from '../../harness/types.ts'
-import { ParamStore } from './param-store.ts'
-import { disposeBatch, makeBatch } from './qa-batch.ts'
-import type { ReaderParams } from './reader-params.ts'
-import { predictSpans, type QaReader, scoreSpans, trainReader } from './train-reader.ts'
+import { ParamStore } from '../../models/qa/param-store.ts'
+import { disposeBatch, makeBatch } from '../../models/qa/qa-batch.ts'
+import type { ReaderParams } from '../../models/qa/reader-params.ts'
+import {
+  predictSpans,
+  type QaReader,
+  scoreSpans,
+  trainReader,
+} from '../../models/qa/train-reader.ts'
 
 /** Sizes a reader builder needs beyond its parameters. */
 export interface ReaderDims {

@@ -1,0 +1,82 @@
+/**
+ * `tfjs-training`: trains a zoo classifier (mlp or lenet5) on MNIST with the shared seeded loop
+ * on one tfjs backend, and reports training throughput and test accuracy. The reference point
+ * for how fast methods can train on a machine without tfjs-node.
+ */
+import { z } from 'zod'
+import { type ImageDataset, selectRows, toTensors } from '../../datasets/image-data.ts'
+import { initTfjs } from '../../harness/backends/tfjs.ts'
+import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
+import { evaluate, train } from '../../models/train.ts'
+import { buildClassifier } from '../../models/trained-classifier.ts'
+
+const Params = z.strictObject({
+  model: z.enum(['mlp', 'lenet5']),
+  backend: z.enum(['node', 'wasm', 'cpu']).default('wasm'),
+  epochs: z.number().int().min(1).default(2),
+  batchSize: z.number().int().min(1).default(64),
+  learningRate: z.number().positive().default(0.001),
+  /** Train on the first N training digits only (for slow backends); default all. */
+  trainLimit: z.number().int().min(1).optional(),
+})
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+
+const BACKEND_OF = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const
+
+export const tfjsTraining: SubjectDef<z.output<typeof Params>, ImageDataset> = {
+  name: 'tfjs-training',
+  kind: 'baseline',
+  description:
+    'Trains mlp or lenet5 on MNIST with Adam on one tfjs backend: samples/s and test accuracy',
+  params: Params,
+  async run(ctx, { params, dataset }) {
+    const runtime = await initTfjs({
+      prefer: params.backend,
+      device: ctx.device,
+      threads: ctx.threads,
+    })
+    if (runtime.backend !== BACKEND_OF[params.backend]) {
+      throw new TrialSkipped(
+        `tfjs backend "${params.backend}" is not available here (${runtime.reasons[BACKEND_OF[params.backend]] ?? `got "${runtime.backend}"`})`,
+      )
+    }
+    ctx.annotate('backend', `tfjs-${runtime.backend}`)
+    ctx.annotate('tfjs', runtime.version)
+    ctx.annotate('backendThreads', runtime.threads)
+    const data = dataset.data
+    const rng = ctx.rng
+    const { model, layout } = buildClassifier(params.model, data, rng.fork('init'))
+    const limit = Math.min(params.trainLimit ?? data.train.n, data.train.n)
+    const tr = toTensors(
+      limit < data.train.n ? selectRows(data.train, range(limit)) : data.train,
+      layout,
+    )
+    const te = toTensors(data.test, layout)
+    try {
+      const result = await train(model, tr.x, tr.y, {
+        rng: rng.fork('train'),
+        epochs: params.epochs,
+        batchSize: params.batchSize,
+        learningRate: params.learningRate,
+        optimizer: 'adam',
+        signal: ctx.signal,
+        now: () => ctx.now(),
+        onEpoch: (log) => ctx.progress.update(log.epoch, params.epochs, `${params.model} epoch`),
+      })
+      const test = evaluate(model, te.x, te.y)
+      return {
+        samples_per_s: metric(result.samplesPerSecond, 'samples/s', 'higher'),
+        train_s: metric(result.seconds, 's', 'lower'),
+        test_accuracy: metric(test.accuracy, '', 'higher'),
+        final_loss: metric(result.final.loss, '', 'lower'),
+      }
+    } finally {
+      tr.x.dispose()
+      tr.y.dispose()
+      te.x.dispose()
+      te.y.dispose()
+      model.dispose()
+    }
+  },
+}

@@ -1,0 +1,63 @@
+/**
+ * `pam`: Pruning-Aware Merging. The pre-trained single-task nets are regrouped by KDE mutual
+ * information into shared and task-specific partitions (merge.ts), fine-tuned jointly, then pruned
+ * with the pruner every arm shares; each trial measures one task combination.
+ */
+import { z } from 'zod'
+import type { MnistTaskSet } from '../../datasets/mnist-tasks.ts'
+import type { SubjectDef } from '../../harness/types.ts'
+import { sharedFraction } from '../../models/multitask/net.ts'
+import { type ArmDef, ArmParams, keptLabel, runArmTrial } from '../../studies/multitask/arm.ts'
+import { convAlpha, pamMerge } from './merge.ts'
+
+const Params = ArmParams.extend({
+  /** MI threshold of the dense layers' irrelevance sets, nats (the official fc default). @default 0.05 */
+  alpha: z.number().nonnegative().default(0.05),
+  /**
+   * MI threshold of the conv layers' irrelevance sets, nats. By default it follows `alpha` at the
+   * official defaults' ratio (0.01 for conv to 0.05 for fc), so a sweep of `alpha` moves both.
+   * @default alpha / 5
+   */
+  alphaConv: z.number().nonnegative().optional(),
+  /** KDE noise variance σ². @default 0.1 */
+  sigma2: z.number().positive().default(0.1),
+  /** Samples of the common batch the MI is estimated on. @default 200 */
+  miSamples: z.number().int().min(8).default(200),
+}).strict()
+type Params = z.output<typeof Params>
+
+const arm: ArmDef<Params> = {
+  name: 'pam',
+  key: (p) => ({
+    alpha: p.alpha,
+    alphaConv: convAlpha(p),
+    sigma2: p.sigma2,
+    miSamples: p.miSamples,
+  }),
+  async build({ pre, data, rng, fineTuneAndPrune }, p) {
+    const merged = pamMerge(
+      pre.nets,
+      data.train,
+      data.classes,
+      { alpha: p.alpha, alphaConv: convAlpha(p), sigma2: p.sigma2, samples: p.miSamples },
+      rng,
+    )
+    const sharedBefore = sharedFraction(merged.net)
+    const keptBefore = keptLabel(merged.net)
+    const { rounds } = fineTuneAndPrune(merged.net)
+    return {
+      net: merged.net,
+      rounds,
+      facts: { sharedBeforePrune: sharedBefore, keptBeforePrune: keptBefore },
+    }
+  },
+}
+
+export const pam: SubjectDef<Params, MnistTaskSet> = {
+  name: 'pam',
+  kind: 'method',
+  description:
+    'Pruning-Aware Merging: MI-regrouped shared/task-specific partitions, then the shared Taylor pruner',
+  params: Params,
+  run: (ctx, { params, dataset }) => runArmTrial(ctx, dataset.data, arm, params),
+}
