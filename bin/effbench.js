@@ -4,5 +4,5 @@ import { register } from 'tsx/esm/api'
 
 register()
 const { app } = await import('../effbench.ts')
-const { runCli } = await import('../harness/cli.ts')
+const { runCli } = await import('../harness/cli/index.ts')
 process.exitCode = await runCli(process.argv.slice(2), app)

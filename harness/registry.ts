@@ -2,7 +2,7 @@
  * Typed registries built from explicit lists (no globbing, no import side effects). A duplicate
  * name throws; an unknown name lists the valid ones.
  */
-import { EffbenchError, ErrorCode, quoteList } from './errors.ts'
+import { fail } from './messages.ts'
 import type { AnyDataset, AnyModel, AnySubject } from './types.ts'
 
 export class Registry<T extends { name: string; description: string }> {
@@ -13,10 +13,7 @@ export class Registry<T extends { name: string; description: string }> {
     this.kind = kind
     for (const item of items) {
       if (this.items.has(item.name)) {
-        throw new EffbenchError(
-          ErrorCode.duplicateName,
-          `Cannot register ${kind} "${item.name}": the name is already taken`,
-        )
+        fail('duplicateName', kind, item.name)
       }
       this.items.set(item.name, item)
     }
@@ -30,11 +27,7 @@ export class Registry<T extends { name: string; description: string }> {
   get(name: string, where?: string): T {
     const item = this.items.get(name)
     if (!item) {
-      const at = where ? ` at ${where}` : ''
-      throw new EffbenchError(
-        ErrorCode.unknownName,
-        `Unknown ${this.kind} "${name}"${at}; valid ${this.kind}s: ${quoteList(this.names())}`,
-      )
+      fail('unknownName', this.kind, name, where ?? '', this.names())
     }
     return item
   }

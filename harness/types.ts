@@ -37,8 +37,12 @@ export interface ArtifactCache {
   getOrCreate<T>(key: unknown, make: () => Promise<T>): Promise<T>
 }
 
-export type Profile = 'smoke' | 'default' | 'paper'
-export type Device = 'cpu' | 'gpu'
+/** The profiles a suite can declare, smallest first; the schema and the CLI both use this list. */
+export const PROFILES = ['smoke', 'default', 'paper'] as const
+export type Profile = (typeof PROFILES)[number]
+/** The devices a run can ask for; `gpu` stops with an error where no GPU build is installed. */
+export const DEVICES = ['cpu', 'gpu'] as const
+export type Device = (typeof DEVICES)[number]
 
 /** What a subject or dataset receives for one trial. */
 export interface TrialContext {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { test } from 'node:test'
+import { createRunEnvironment } from '../run/environment.ts'
 import { runTrials } from '../run/runner.ts'
 import { resolveSuite } from '../spec/resolve.ts'
 import { fakeRegistries, fakeSuite } from '../testing/fake.ts'
@@ -33,15 +34,15 @@ test('buildPaper() twice from the same records is byte-identical and names its r
   let t = 0
   await runTrials(resolved.trials, {
     outDir: run,
-    registries,
-    device: 'cpu',
-    threads: 1,
-    logger: quiet,
+    env: createRunEnvironment(
+      { device: 'cpu', threads: 1, codeVersion: 'c', envHash: 'e' },
+      {
+        registries,
+        logger: quiet,
+        clock: { now: () => (t += 1), timestamp: () => new Date(0).toISOString() },
+      },
+    ),
     sink: { write() {} },
-    now: () => (t += 1),
-    timestamp: () => new Date(0).toISOString(),
-    codeVersion: 'c',
-    envHash: 'e',
   })
   const a = mkdtempSync(join(tmpdir(), 'eb-paper-a-'))
   const b = mkdtempSync(join(tmpdir(), 'eb-paper-b-'))

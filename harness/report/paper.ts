@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
-import { EffbenchError, ErrorCode } from '../errors.ts'
+import { fail } from '../messages.ts'
 import { RECORDS_FILE } from '../run/runner.ts'
 import type { Logger } from '../types.ts'
 import { type SuiteSummary, writeReport } from './write.ts'
@@ -39,18 +39,11 @@ export async function buildPaper(
 ): Promise<Manifest> {
   const names = runDirs.map((d) => basename(d))
   const dup = names.find((n, i) => names.indexOf(n) !== i)
-  if (dup)
-    throw new EffbenchError(
-      ErrorCode.usage,
-      `Cannot build the paper: two runs are named "${dup}"; give them distinct folder names`,
-    )
+  if (dup) fail('paperDuplicateRun', dup)
   const manifest: Manifest = { runs: [] }
   for (const dir of runDirs) {
     if (!existsSync(join(dir, RECORDS_FILE))) {
-      throw new EffbenchError(
-        ErrorCode.records,
-        `Cannot build the paper from "${dir}": it has no ${RECORDS_FILE}`,
-      )
+      fail('noRecords', 'Cannot build the paper from', dir)
     }
     const out = join(outDir, basename(dir))
     mkdirSync(out, { recursive: true })

@@ -4,73 +4,11 @@
  * value in the record, not a crash of the run.
  */
 import { hashOf } from '../hash.ts'
-import type { Registries } from '../registry.ts'
 import type { TrialSpec } from '../spec/resolve.ts'
 import { RECORD_SCHEMA_VERSION, type TrialRecord } from '../store/record.ts'
-import {
-  type ArtifactCache,
-  type Device,
-  type Logger,
-  type Metrics,
-  type Progress,
-  type TrialContext,
-  TrialSkipped,
-} from '../types.ts'
+import { type Metrics, type TrialContext, TrialSkipped } from '../types.ts'
+import type { RunEnvironment, RunSettings } from './environment.ts'
 import { deriveSeed, Rng } from './rng.ts'
-
-/** Everything a trial needs from the run around it. */
-export interface ExecuteEnv {
-  registries: Registries
-  device: Device
-  threads: number
-  logger: Logger
-  progress: Progress
-  cache: ArtifactCache
-  /** Loaded datasets, shared by the trials of one run. */
-  datasets: DatasetCache
-  now(): number
-  /** Wall-clock time for `startedAt` (ISO string). */
-  timestamp(): string
-  codeVersion: string
-  envHash: string
-  /** Aborted when the run is interrupted. */
-  signal?: AbortSignal
-}
-
-/** In-memory artifact cache: one `make` per key, concurrent callers share the promise. */
-export class MemoryCache implements ArtifactCache {
-  private readonly entries = new Map<string, Promise<unknown>>()
-  getOrCreate<T>(key: unknown, make: () => Promise<T>): Promise<T> {
-    const k = hashOf(key, 32)
-    let p = this.entries.get(k)
-    if (!p) {
-      p = make()
-      this.entries.set(k, p)
-      p.catch(() => this.entries.delete(k))
-    }
-    return p as Promise<T>
-  }
-}
-
-/** Keeps the few most recently used datasets (they can be large). */
-export class DatasetCache {
-  private readonly entries = new Map<string, Promise<unknown>>()
-  constructor(private readonly capacity = 2) {}
-  get(key: string, load: () => Promise<unknown>): Promise<unknown> {
-    let p = this.entries.get(key)
-    if (p) this.entries.delete(key)
-    else {
-      p = load()
-      p.catch(() => this.entries.delete(key))
-    }
-    this.entries.set(key, p)
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string
-      this.entries.delete(oldest)
-    }
-    return p
-  }
-}
 
 export class TrialTimeout extends Error {
   constructor(seconds: number) {
@@ -112,7 +50,7 @@ function checkMetrics(metrics: Metrics): void {
 /** The record of a finished trial: the trial's identity plus what happened. */
 export function trialRecord(
   trial: TrialSpec,
-  env: Pick<ExecuteEnv, 'codeVersion' | 'envHash'>,
+  settings: Pick<RunSettings, 'codeVersion' | 'envHash'>,
   outcome: Pick<TrialRecord, 'status' | 'metrics' | 'annotations' | 'startedAt' | 'durationMs'> & {
     message?: string
     stack?: string
@@ -130,8 +68,8 @@ export function trialRecord(
     rootSeed: trial.rootSeed,
     seed: trial.seed,
     ...outcome,
-    codeVersion: env.codeVersion,
-    envHash: env.envHash,
+    codeVersion: settings.codeVersion,
+    envHash: settings.envHash,
     durationMs: Math.max(0, outcome.durationMs),
   }
 }
@@ -140,12 +78,13 @@ export function trialRecord(
  * Run one trial and return its record. Throws only `RunInterrupted` (the run was stopped; the
  * trial is not recorded, so a re-run does it again).
  */
-export async function executeTrial(trial: TrialSpec, env: ExecuteEnv): Promise<TrialRecord> {
-  const startedAt = env.timestamp()
-  const t0 = env.now()
+export async function executeTrial(trial: TrialSpec, env: RunEnvironment): Promise<TrialRecord> {
+  const { settings, clock } = env
+  const startedAt = clock.timestamp()
+  const t0 = clock.now()
   const annotations: Record<string, string | number | boolean> = {
-    threads: env.threads,
-    device: env.device,
+    threads: settings.threads,
+    device: settings.device,
   }
   const controller = new AbortController()
   const onInterrupt = () => controller.abort(new RunInterrupted())
@@ -163,13 +102,13 @@ export async function executeTrial(trial: TrialSpec, env: ExecuteEnv): Promise<T
 
   const base = {
     profile: trial.profile,
-    device: env.device,
-    threads: env.threads,
+    device: settings.device,
+    threads: settings.threads,
     logger: env.logger,
     progress: env.progress,
     cache: env.cache,
     signal: controller.signal,
-    now: env.now,
+    now: clock.now,
     annotate: (key: string, value: string | number | boolean) => {
       annotations[key] = value
     },
@@ -180,13 +119,13 @@ export async function executeTrial(trial: TrialSpec, env: ExecuteEnv): Promise<T
     metrics: Metrics,
     extra: { message?: string; stack?: string } = {},
   ): TrialRecord =>
-    trialRecord(trial, env, {
+    trialRecord(trial, settings, {
       status,
       metrics,
       ...extra,
       annotations,
       startedAt,
-      durationMs: env.now() - t0,
+      durationMs: clock.now() - t0,
     })
 
   try {

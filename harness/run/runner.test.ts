@@ -8,26 +8,27 @@ import type { SuiteSpec } from '../spec/schema.ts'
 import { readRecords } from '../store/jsonl.ts'
 import { mergeRuns } from '../store/merge.ts'
 import { fakeRegistries, fakeSuite } from '../testing/fake.ts'
+import { createRunEnvironment } from './environment.ts'
 import { RECORDS_FILE, type RunOptions, runTrials } from './runner.ts'
 
 const registries = fakeRegistries()
 const quiet = { info() {}, warn() {}, debug() {} }
 
-function options(outDir: string, extra: Partial<RunOptions> = {}): RunOptions {
+function options(
+  outDir: string,
+  extra: Partial<Omit<RunOptions, 'env'>> & { envHash?: string } = {},
+): RunOptions {
   let t = 0
-  return {
-    outDir,
-    registries,
-    device: 'cpu',
-    threads: 1,
-    logger: quiet,
-    sink: { write() {} },
-    now: () => (t += 1),
-    timestamp: () => '2026-01-01T00:00:00.000Z',
-    codeVersion: 'c',
-    envHash: 'e',
-    ...extra,
-  }
+  const { envHash = 'e', ...rest } = extra
+  const env = createRunEnvironment(
+    { device: 'cpu', threads: 1, codeVersion: 'c', envHash },
+    {
+      registries,
+      logger: quiet,
+      clock: { now: () => (t += 1), timestamp: () => '2026-01-01T00:00:00.000Z' },
+    },
+  )
+  return { outDir, env, sink: { write() {} }, ...rest }
 }
 
 const trialsOf = (spec: SuiteSpec, overrides: string[] = []) =>

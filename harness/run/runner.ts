@@ -11,19 +11,11 @@ import { fork } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Registries } from '../registry.ts'
 import type { TrialSpec } from '../spec/resolve.ts'
 import { appendRecord, formatProblem, readRecords } from '../store/jsonl.ts'
 import type { TrialRecord } from '../store/record.ts'
-import type { Device, Logger } from '../types.ts'
-import {
-  DatasetCache,
-  type ExecuteEnv,
-  executeTrial,
-  MemoryCache,
-  RunInterrupted,
-  trialRecord,
-} from './execute.ts'
+import { type RunEnvironment, type RunSettings, withProgress } from './environment.ts'
+import { executeTrial, RunInterrupted, trialRecord } from './execute.ts'
 import { type ProgressSink, RunProgress } from './progress.ts'
 import {
   assignShards,
@@ -36,9 +28,10 @@ import {
 
 export const RECORDS_FILE = 'records.jsonl'
 
+/** How to run a list of trials; what a trial sees of the run comes from `env`. */
 export interface RunOptions {
   outDir: string
-  registries: Registries
+  env: RunEnvironment
   /** Re-run trials that already have a record. */
   force?: boolean
   /** Stop at the first failed trial. */
@@ -48,15 +41,8 @@ export interface RunOptions {
   shardCosts?: ReadonlyMap<string, number> | undefined
   /** Run each trial in a child process that imports `entry` (a module exporting `registries`). */
   isolate?: { entry: string } | undefined
-  device: Device
-  threads: number
-  logger: Logger
+  /** Where the progress line goes (stderr in the CLI). */
   sink: ProgressSink
-  now(): number
-  timestamp(): string
-  codeVersion: string
-  envHash: string
-  signal?: AbortSignal | undefined
 }
 
 export interface RunSummary {
@@ -90,11 +76,13 @@ export async function runTrials(
   trials: readonly TrialSpec[],
   options: RunOptions,
 ): Promise<RunSummary> {
-  const t0 = options.now()
+  const { env: base, sink } = options
+  const { logger, clock, signal } = base
+  const t0 = clock.now()
   mkdirSync(options.outDir, { recursive: true })
   const recordsFile = join(options.outDir, RECORDS_FILE)
   const { records, problems } = readRecords(recordsFile)
-  for (const p of problems) options.logger.warn(`${formatProblem(p)}; the line is ignored`)
+  for (const p of problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
   const done = new Set(records.filter((r) => r.status !== 'error').map((r) => r.key))
 
   const { shard, shardCosts } = options
@@ -126,31 +114,21 @@ export async function runTrials(
     bySuite: {},
     recordsFile,
   }
-  const progress = new RunProgress(options.sink, mine.length, options.now)
+  const progress = new RunProgress(sink, mine.length, clock.now)
   for (let i = 0; i < summary.alreadyDone; i++) progress.skip()
   if (summary.alreadyDone > 0) {
-    options.sink.write(
+    sink.write(
       `${summary.alreadyDone} of ${mine.length} trials already recorded in ${recordsFile}; skipping them${options.force ? '' : ' (--force to redo)'}\n`,
     )
   }
 
-  const env: ExecuteEnv = {
-    registries: options.registries,
-    device: options.device,
-    threads: options.threads,
-    logger: options.logger,
-    progress: { update: (d, t, l) => progress.update(d, t, l) },
-    cache: new MemoryCache(),
-    datasets: new DatasetCache(),
-    now: options.now,
-    timestamp: options.timestamp,
-    codeVersion: options.codeVersion,
-    envHash: options.envHash,
-    ...(options.signal ? { signal: options.signal } : {}),
-  }
+  const env = withProgress(base, { update: (d, t, l) => progress.update(d, t, l) })
 
   for (const trial of todo) {
-    if (options.signal?.aborted) {
+    // A trial may compute synchronously for seconds: yield to the event loop before the next
+    // one, so a Ctrl-C that arrived meanwhile is handled before another trial starts.
+    await new Promise((resolve) => setImmediate(resolve))
+    if (signal?.aborted) {
       summary.interrupted = true
       break
     }
@@ -186,8 +164,17 @@ export async function runTrials(
     }
   }
   progress.close()
-  summary.durationMs = options.now() - t0
+  summary.durationMs = clock.now() - t0
   return summary
+}
+
+/** What the parent sends a child under `--isolate`: the trial and the run's settings. */
+export interface WorkerRun {
+  type: 'run'
+  /** The composition-root module (it exports `registries`). */
+  entry: string
+  trial: TrialSpec
+  settings: RunSettings
 }
 
 type WorkerMessage =
@@ -201,7 +188,7 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
 /** Run one trial in a child process; a hung or crashed child becomes an `error` record. */
 function executeIsolated(
   trial: TrialSpec,
-  env: ExecuteEnv,
+  env: RunEnvironment,
   entry: string,
   progress: RunProgress,
 ): Promise<TrialRecord> {
@@ -210,20 +197,21 @@ function executeIsolated(
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
-    const t0 = env.now()
-    const startedAt = env.timestamp()
+    const { settings, clock } = env
+    const t0 = clock.now()
+    const startedAt = clock.timestamp()
     let settled = false
     const fail = (message: string) => {
       if (settled) return
       settled = true
       resolve(
-        trialRecord(trial, env, {
+        trialRecord(trial, settings, {
           status: 'error',
           metrics: {},
           message,
-          annotations: { threads: env.threads, device: env.device, isolated: true },
+          annotations: { threads: settings.threads, device: settings.device, isolated: true },
           startedAt,
-          durationMs: env.now() - t0,
+          durationMs: clock.now() - t0,
         }),
       )
     }
@@ -258,14 +246,7 @@ function executeIsolated(
       cleanup()
       fail(`child process exited (${signal ?? `code ${code}`}) before recording the trial`)
     })
-    child.send({
-      type: 'run',
-      entry,
-      trial,
-      device: env.device,
-      threads: env.threads,
-      codeVersion: env.codeVersion,
-      envHash: env.envHash,
-    })
+    const message: WorkerRun = { type: 'run', entry, trial, settings }
+    child.send(message)
   })
 }

@@ -5,7 +5,7 @@
  * the command line (`--shard 2/4`), a Slurm array or a Kubernetes Indexed Job.
  */
 import { createHash } from 'node:crypto'
-import { EffbenchError, ErrorCode } from '../errors.ts'
+import { fail } from '../messages.ts'
 
 /** 1-based shard index out of `count`. */
 export interface Shard {
@@ -18,10 +18,7 @@ export function parseShard(text: string): Shard {
   const index = Number(m?.[1])
   const count = Number(m?.[2])
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new EffbenchError(
-      ErrorCode.usage,
-      `Cannot use --shard "${text}": expected i/n with 1 <= i <= n, e.g. 1/4`,
-    )
+    fail('badShard', text)
   }
   return { index, count }
 }
@@ -39,10 +36,7 @@ export function shardFromEnv(env: NodeJS.ProcessEnv): Shard | undefined {
   ) => {
     if (id === undefined) return undefined
     if (count === undefined) {
-      throw new EffbenchError(
-        ErrorCode.usage,
-        `Cannot shard from ${source}: the shard count is not set`,
-      )
+      fail('shardCountUnset', source)
     }
     return parseShard(`${Number(id) - Number(min ?? 0) + 1}/${count}`)
   }

@@ -11,8 +11,10 @@
  * key, so filtering or reordering trials changes nothing else.
  */
 import type { z } from 'zod'
-import { EffbenchError, ErrorCode, quoteList } from '../errors.ts'
+import type { EffbenchError } from '../errors.ts'
+import { quoteList } from '../errors.ts'
 import { hashOf } from '../hash.ts'
+import { errorOf, fail } from '../messages.ts'
 import type { Registries } from '../registry.ts'
 import { deriveSeed } from '../run/rng.ts'
 import type { Profile, SubjectKind } from '../types.ts'
@@ -87,14 +89,14 @@ export interface ResolveOptions {
 }
 
 function suiteError(source: string, detail: string): EffbenchError {
-  return new EffbenchError(ErrorCode.suite, `Cannot load suite "${source}": ${detail}`)
+  return errorOf('suiteInvalid', source, detail)
 }
 
 /** Parse an override `a.b.c=value` into a patch; the value is JSON when it parses, else a string. */
 export function parseOverride(text: string): SuitePatch {
   const eq = text.indexOf('=')
   if (eq <= 0) {
-    throw new EffbenchError(ErrorCode.usage, `Cannot apply override "${text}": expected key=value`)
+    fail('overrideSyntax', text)
   }
   const path = text.slice(0, eq).split('.')
   const raw = text.slice(eq + 1)
@@ -116,10 +118,7 @@ export function parseOverride(text: string): SuitePatch {
   })
   const parsed = PatchSchema.safeParse(patch)
   if (!parsed.success) {
-    throw new EffbenchError(
-      ErrorCode.usage,
-      `Cannot apply override "${text}": ${describeZodError(parsed.error)} (overridable: seeds, timeoutS, budgetS, subjects.<id>.params.<key>, subjects.<id>.grid.<key>, datasets.<id>.params.<key>, datasets.<id>.grid.<key>)`,
-    )
+    fail('overrideInvalid', text, describeZodError(parsed.error))
   }
   return parsed.data
 }
@@ -250,6 +249,10 @@ export function resolveSuite(
   const parsedSpec = SuiteSpecSchema.safeParse(spec)
   if (!parsedSpec.success) throw suiteError(source, describeZodError(parsedSpec.error))
   const suite: ParsedSuite = parsedSpec.data
+  // The base config is the default profile; any other profile must be declared, or a run asked
+  // for `smoke` would silently run the full grid and label its records `smoke`.
+  if (options.profile !== 'default' && !suite.profiles[options.profile])
+    fail('profileMissing', source, options.profile, Object.keys(suite.profiles))
 
   const patch = mergePatches([
     ...(suite.profiles[options.profile] ? [suite.profiles[options.profile] as SuitePatch] : []),

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { createRunEnvironment } from '../run/environment.ts'
 import { runTrials } from '../run/runner.ts'
 import { resolveSuite } from '../spec/resolve.ts'
 import { fakeRegistries, fakeSuite } from '../testing/fake.ts'
@@ -20,15 +21,15 @@ test('openHistory() loads several runs into DuckDB, one row per record and metri
   for (const outDir of runs) {
     await runTrials(trials, {
       outDir,
-      registries,
-      device: 'cpu',
-      threads: 1,
-      logger: { info() {}, warn() {}, debug() {} },
+      env: createRunEnvironment(
+        { device: 'cpu', threads: 1, codeVersion: 'c', envHash: 'e' },
+        {
+          registries,
+          logger: { info() {}, warn() {}, debug() {} },
+          clock: { now: () => 0, timestamp: () => new Date(0).toISOString() },
+        },
+      ),
       sink: { write() {} },
-      now: () => 0,
-      timestamp: () => new Date(0).toISOString(),
-      codeVersion: 'c',
-      envHash: 'e',
     })
   }
   const history = await openHistory(runs)

@@ -10,11 +10,12 @@
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { EffbenchError, ErrorCode } from '../errors.ts'
 import { canonicalJson } from '../hash.ts'
+import { fail } from '../messages.ts'
 import { RECORDS_FILE } from '../run/runner.ts'
 import { median } from '../stats/describe.ts'
-import { readRecords } from './jsonl.ts'
+import type { Logger } from '../types.ts'
+import { formatProblem, readRecords } from './jsonl.ts'
 
 const COLUMNS = `run VARCHAR, run_order INTEGER, key VARCHAR, config_key VARCHAR, suite VARCHAR, subject VARCHAR,
   subject_params VARCHAR, dataset VARCHAR, dataset_params VARCHAR, repetition INTEGER, seed BIGINT,
@@ -26,20 +27,25 @@ export interface History {
   close(): void
 }
 
-/** Load the records of `runDirs` (in the given order: oldest first) into DuckDB. */
-export async function openHistory(runDirs: readonly string[]): Promise<History> {
+/**
+ * Load the records of `runDirs` (in the given order: oldest first) into DuckDB. Damaged record
+ * lines are reported to `logger` and skipped. Once loaded, the database is locked down: queries
+ * can read the table and nothing else (no files, no network, no settings changes).
+ */
+export async function openHistory(
+  runDirs: readonly string[],
+  logger?: Pick<Logger, 'warn'>,
+): Promise<History> {
   const instance = await DuckDBInstance.create(':memory:')
   const connection = await instance.connect()
   await connection.run(`CREATE TABLE measurements (${COLUMNS})`)
   const appender = await connection.createAppender('measurements')
   runDirs.forEach((dir, order) => {
     const file = join(dir, RECORDS_FILE)
-    if (!existsSync(file))
-      throw new EffbenchError(
-        ErrorCode.records,
-        `Cannot load history from "${dir}": it has no ${RECORDS_FILE}`,
-      )
-    for (const r of readRecords(file).records) {
+    if (!existsSync(file)) fail('noRecords', 'Cannot load history from', dir)
+    const { records, problems } = readRecords(file)
+    for (const p of problems) logger?.warn(`${formatProblem(p)}; the line is ignored`)
+    for (const r of records) {
       // Failed and skipped trials keep one row (metric NULL) so they can be counted.
       const metrics = Object.entries(r.metrics)
       const rows: [string | null, (typeof metrics)[number][1] | null][] =
@@ -77,16 +83,15 @@ export async function openHistory(runDirs: readonly string[]): Promise<History> 
     }
   })
   appender.closeSync()
+  await connection.run('SET enable_external_access = false')
+  await connection.run('SET lock_configuration = true')
   return {
     async query(sql) {
       try {
         const reader = await connection.runAndReadAll(sql)
         return reader.getRowObjectsJson() as Record<string, unknown>[]
       } catch (e) {
-        throw new EffbenchError(
-          ErrorCode.usage,
-          `Cannot run query: ${(e as Error).message.split('\n')[0]}`,
-        )
+        fail('queryFailed', (e as Error).message.split('\n')[0] ?? '')
       }
     },
     close() {

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { EffbenchError, ErrorCode } from '../errors.ts'
+import { fail } from '../messages.ts'
 import { RECORDS_FILE } from '../run/runner.ts'
 import { SHARD_FILE, type ShardManifest } from '../run/shard.ts'
 import type { Logger } from '../types.ts'
@@ -34,8 +34,7 @@ export function mergeRuns(
   const incoming: TrialRecord[] = []
   for (const dir of inputs) {
     const file = join(dir, RECORDS_FILE)
-    if (!existsSync(file))
-      throw new EffbenchError(ErrorCode.merge, `Cannot merge "${dir}": it has no ${RECORDS_FILE}`)
+    if (!existsSync(file)) fail('mergeNoRecords', dir)
     const { records, problems } = readRecords(file)
     for (const p of problems) options.logger.warn(`${formatProblem(p)}; the line is not merged`)
     incoming.push(...records)
@@ -51,21 +50,16 @@ export function mergeRuns(
     const what = shards.map(
       ({ dir, m }) => `"${dir}" ${m.index}/${m.count} of ${m.total} by ${m.split}`,
     )
-    throw new EffbenchError(
-      ErrorCode.merge,
-      `Cannot merge: the shards were split differently (${what.join('; ')}); rerun them with the same --costs and trials (--force to merge anyway)`,
-    )
+    fail('mergeSplitDiffers', what)
   }
-  mkdirSync(out, { recursive: true })
   const outFile = join(out, RECORDS_FILE)
   const existing = readRecords(outFile).records
   const envs = new Set([...existing, ...incoming].map((r) => r.envHash))
   if (envs.size > 1 && !options.force) {
-    throw new EffbenchError(
-      ErrorCode.merge,
-      `Cannot merge: the records come from ${envs.size} different environments (${[...envs].join(', ')}); their timings are not comparable (--force to merge anyway)`,
-    )
+    fail('mergeMixedEnvironments', [...envs])
   }
+  // Only a merge that goes ahead creates the output folder.
+  mkdirSync(out, { recursive: true })
   const seen = new Set(existing.map((r) => r.key))
   let added = 0
   let duplicates = 0

@@ -5,13 +5,12 @@
  * the report renders from the records.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Registries } from '../registry.ts'
-import { writeReport } from '../report/write.ts'
-import { RECORDS_FILE, runTrials } from '../run/runner.ts'
-import { resolveSuite } from '../spec/resolve.ts'
+import { runPipeline } from '../run/pipeline.ts'
+import { RECORDS_FILE } from '../run/runner.ts'
 import type { SuiteSpec } from '../spec/schema.ts'
 import { readRecords } from '../store/jsonl.ts'
 
@@ -19,27 +18,28 @@ const quiet = { info() {}, warn() {}, debug() {} }
 
 /** Runs `suite` at its smoke profile in a temporary folder and checks the contract. */
 export async function checkSuiteContract(suite: SuiteSpec, registries: Registries): Promise<void> {
-  const resolved = resolveSuite(suite, registries, {
-    profile: 'smoke',
-    rootSeed: 0,
-    codeVersion: 'contract',
-    envHash: 'contract',
-  })
-  assert.ok(resolved.trials.length > 0, `suite "${suite.name}" has no smoke trials`)
   const dir = mkdtempSync(join(tmpdir(), `eb-contract-${suite.name}-`))
   try {
-    await runTrials(resolved.trials, {
-      outDir: dir,
-      registries,
-      device: 'cpu',
-      threads: 1,
-      logger: quiet,
-      sink: { write() {} },
-      now: () => performance.now(),
-      timestamp: () => new Date(0).toISOString(),
-      codeVersion: 'contract',
-      envHash: 'contract',
-    })
+    const { plan } = await runPipeline(
+      { registries, root: dir },
+      {
+        suites: [suite],
+        profile: 'smoke',
+        rootSeed: 0,
+        outDir: dir,
+        device: 'cpu',
+        threads: 1,
+        render: true,
+      },
+      {
+        logger: quiet,
+        sink: { write() {} },
+        clock: { now: () => performance.now(), timestamp: () => new Date(0).toISOString() },
+        identity: { codeVersion: 'contract', envHash: 'contract' },
+      },
+    )
+    const [resolved] = plan.resolved
+    assert.ok(resolved && resolved.trials.length > 0, `suite "${suite.name}" has no smoke trials`)
     const { records, problems } = readRecords(join(dir, RECORDS_FILE))
     assert.deepEqual(problems, [])
     assert.equal(records.length, resolved.trials.length)
@@ -76,8 +76,7 @@ export async function checkSuiteContract(suite: SuiteSpec, registries: Registrie
         }
       }
     }
-    const written = await writeReport(dir, quiet)
-    assert.ok(written.some((a) => a.path.endsWith('table.md')))
+    assert.ok(existsSync(join(dir, 'table.md')), 'the report did not render')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -1,6 +1,6 @@
 /** A CLI over the fake registries, for tests that run (and interrupt) a real process. */
 import { fileURLToPath } from 'node:url'
-import { runCli } from '../cli.ts'
+import { runCli } from '../cli/index.ts'
 import { fakeApp, fakeRegistries } from './fake.ts'
 
 export const registries = fakeRegistries()

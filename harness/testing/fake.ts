@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
-import type { CliApp } from '../cli.ts'
+import type { CliApp } from '../cli/index.ts'
 import { createRegistries } from '../registry.ts'
 import { defineSuite } from '../spec/schema.ts'
 import { type DatasetDef, metric, type SubjectDef, TrialSkipped } from '../types.ts'
@@ -21,7 +21,7 @@ export const numbers: DatasetDef<{ size: number }, number[]> = {
 
 /** Returns the mean of its data scaled by `scale`, after sleeping `sleepMs`; fails when asked. */
 export const scaler: SubjectDef<
-  { scale: number; sleepMs: number; fail: boolean; skip: boolean },
+  { scale: number; sleepMs: number; busyMs: number; fail: boolean; skip: boolean },
   number[]
 > = {
   name: 'scaler',
@@ -30,12 +30,18 @@ export const scaler: SubjectDef<
   params: z.strictObject({
     scale: z.number().positive().default(1),
     sleepMs: z.number().min(0).default(0),
+    /** Compute synchronously this long (blocks the event loop, like a real kernel). */
+    busyMs: z.number().min(0).default(0),
     fail: z.boolean().default(false),
     skip: z.boolean().default(false),
   }),
   async run(ctx, { params, dataset }) {
     if (params.sleepMs > 0)
       await sleep(params.sleepMs, undefined, { signal: ctx.signal }).catch(() => {})
+    const until = ctx.now() + params.busyMs
+    while (ctx.now() < until) {
+      // busy: no await, so nothing else on the event loop runs meanwhile
+    }
     if (params.fail) throw new Error('asked to fail')
     if (params.skip) throw new TrialSkipped('asked to skip')
     const m = dataset.data.reduce((a, b) => a + b, 0) / dataset.data.length

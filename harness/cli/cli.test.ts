@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { readRecords } from './store/jsonl.ts'
+import { readRecords } from '../store/jsonl.ts'
 
-const CLI = fileURLToPath(new URL('./testing/fake-cli.ts', import.meta.url))
+const CLI = fileURLToPath(new URL('../testing/fake-cli.ts', import.meta.url))
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
     encoding: 'utf8',
@@ -179,7 +179,7 @@ test('--isolate runs each trial in a child process and kills one past its limit'
 })
 
 test('--device gpu where no GPU build is installed stops before any trial', async (t) => {
-  const { ortCudaAvailable } = await import('./backends/onnx.ts')
+  const { ortCudaAvailable } = await import('../backends/onnx.ts')
   if (ortCudaAvailable()) return t.skip('this machine has a CUDA provider')
   const out = tmp()
   const r = cli(['run', 'fake', '--profile', 'smoke', '--out', out, '--device', 'gpu'])
