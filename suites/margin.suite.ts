@@ -126,6 +126,9 @@ export default defineSuite({
           evalN: 30,
           bisectSteps: 4,
           bisectPgdSteps: 2,
+          // Resolution ε_max/2^4: at 0.5 the exact (targeted) search put every margin of this
+          // tiny net in the first bin (0.031), leaving no spread for the Spearman correlation.
+          epsMaxLinf: 0.125,
           epsGridLinf: [0.05, 0.1, 0.2, 0.3],
           robustPgdSteps: 2,
           deepfool: false,

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { fail } from '../messages.ts'
 import { RECORDS_FILE } from '../run/runner.ts'
+import type { ParamsRegistries } from '../store/normalise.ts'
 import type { Logger } from '../types.ts'
 import { type SuiteSummary, writeReport } from './write.ts'
 
@@ -36,6 +37,7 @@ export async function buildPaper(
   outDir: string,
   logger: Logger,
   summaries: readonly SuiteSummary[] = [],
+  registries?: ParamsRegistries,
 ): Promise<Manifest> {
   const names = runDirs.map((d) => basename(d))
   const dup = names.find((n, i) => names.indexOf(n) !== i)
@@ -47,7 +49,7 @@ export async function buildPaper(
     }
     const out = join(outDir, basename(dir))
     mkdirSync(out, { recursive: true })
-    const artifacts = await writeReport(dir, logger, out, summaries)
+    const artifacts = await writeReport(dir, logger, out, summaries, registries)
     const envFile = join(dir, 'env.json')
     const environments = existsSync(envFile)
       ? (JSON.parse(readFileSync(envFile, 'utf8')).environments ?? {})

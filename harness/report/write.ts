@@ -12,6 +12,7 @@ import { RECORDS_FILE } from '../run/runner.ts'
 import type { ResolvedSuite } from '../spec/resolve.ts'
 import { aggregate, latestPerTrial } from '../stats/aggregate.ts'
 import { formatProblem, readRecords } from '../store/jsonl.ts'
+import { normaliseRecords, type ParamsRegistries } from '../store/normalise.ts'
 import type { TrialRecord } from '../store/record.ts'
 import type { Logger } from '../types.ts'
 import { buildFigureSpec, type FigureRow, type FigureSpec, renderFigure } from './figure.ts'
@@ -61,16 +62,21 @@ export interface Artifact {
 /**
  * Writes table.md and table.csv, then per table a LaTeX fragment under tables/, and per declared
  * figure its Vega-Lite spec, SVG and PNG under figures/, into `outDir` (default: the run folder).
+ * With `registries`, records are first normalised (store/normalise.ts): params missing from
+ * older records get their schema defaults, so they group with newer records of the same config.
  */
 export async function writeReport(
   dir: string,
   logger: Logger,
   outDir = dir,
   summaries: readonly SuiteSummary[] = [],
+  registries?: ParamsRegistries,
 ): Promise<Artifact[]> {
   const read = readRecords(join(dir, RECORDS_FILE))
   for (const p of read.problems) logger.warn(`${formatProblem(p)}; the line is ignored`)
-  const records = latestPerTrial(read.records)
+  const records = latestPerTrial(
+    registries ? normaliseRecords(read.records, registries) : read.records,
+  )
   const saved = readSavedSuites(dir)
   const names = [...new Set(records.map((r) => r.suite))]
   // A suite whose resolved file is missing (merged from elsewhere) still gets a default table.

@@ -220,7 +220,7 @@ export function logitsOf(
   return total
 }
 
-/** Values seen at every quantization point for inputs `x` (flat rows), thinned by `keep`. */
+/** Every value seen at every quantization point for inputs `x` (flat rows). */
 export function collectActivations(
   net: QNet,
   weights: readonly TfLayerWeights[],

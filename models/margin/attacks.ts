@@ -29,6 +29,11 @@ export interface AttackOptions {
   rng?: Rng
   /** Loss ascended: cross-entropy or the soft logit margin LSE_{j≠y} f_j − f_y. @default 'ce' */
   loss?: 'ce' | 'margin'
+  /**
+   * Targeted: one class per example whose logit margin f_t − f_y is ascended instead of `loss`
+   * (on a linear model its sign gradient points straight at that class's nearest boundary point).
+   */
+  target?: tf.Tensor1D
   /** Return the latest misclassified iterate (`fooled`) or always the last one. @default 'fooled' */
   keep?: 'fooled' | 'last'
 }
@@ -97,6 +102,14 @@ export function attackLoss(logits: tf.Tensor2D, y: tf.Tensor1D, kind: 'ce' | 'ma
   })
 }
 
+/** Targeted loss: f_t − f_y per example (summed over the batch). */
+export function targetedLoss(logits: tf.Tensor2D, y: tf.Tensor1D, target: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const classes = logits.shape[1]
+    return tf.sum(tf.mul(logits, tf.sub(tf.oneHot(target, classes), tf.oneHot(y, classes))))
+  })
+}
+
 function randomStart(x: tf.Tensor, eps: tf.Tensor, norm: Norm, rng: Rng): tf.Tensor {
   return tf.tidy(() => {
     const u = tf.randomUniform(x.shape, -1, 1, 'float32', rng.nextUint32())
@@ -129,7 +142,7 @@ export function pgd(net: MarginNet, x: tf.Tensor, y: tf.Tensor1D, o: AttackOptio
         const grad = tf.grad((xi: tf.Tensor) => {
           const logits = logitsOf(net, xi)
           wrong = tf.keep(tf.notEqual(tf.cast(tf.argMax(logits, 1), 'float32'), yF))
-          return attackLoss(logits, y, kind)
+          return o.target ? targetedLoss(logits, y, o.target) : attackLoss(logits, y, kind)
         })(xAdv)
         const step =
           o.norm === 'linf'
