@@ -16,7 +16,7 @@ environments behind each file. Two builds from the same records are byte-identic
     if (p.positionals.length === 0) fail('paperUsage')
     const out = str(p, 'out') ?? 'paper'
     const logger = makeLogger(io, flag(p, 'verbose'))
-    const manifest = await buildPaper(p.positionals, out, logger, app.summaries)
+    const manifest = await buildPaper(p.positionals, out, logger, app.summaries, app.registries)
     const files = manifest.runs.reduce((n, r) => n + r.artifacts.length, 0)
     io.stdout.write(
       `wrote ${files} files for ${manifest.runs.length} runs and ${join(out, 'manifest.json')}\n`,

@@ -26,7 +26,13 @@ export const report: Command = {
         'Cannot report',
         dir + (problems.length > 0 ? ` (${problems.length} damaged lines)` : ''),
       )
-    const written = await writeReport(dir, makeLogger(io, flag(p, 'verbose')), dir, app.summaries)
+    const written = await writeReport(
+      dir,
+      makeLogger(io, flag(p, 'verbose')),
+      dir,
+      app.summaries,
+      app.registries,
+    )
     io.stdout.write(`${written.map((a) => `wrote ${a.path}`).join('\n')}\n`)
     return 0
   },

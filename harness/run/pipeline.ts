@@ -180,7 +180,7 @@ export async function runPipeline(
   })
   const written =
     request.render && !summary.interrupted
-      ? await writeReport(outDir, services.logger, outDir, app.summaries)
+      ? await writeReport(outDir, services.logger, outDir, app.summaries, app.registries)
       : []
   return { plan, summary, written }
 }
