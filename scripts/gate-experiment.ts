@@ -78,11 +78,17 @@ if (values.phase !== 'run') {
     const as = effbench(['compare', runDir('a', 2 * i), runDir('s', i)], bin)
     if (aa.status === 1) falseAlarms++
     if (as.status === 1) detected++
-    const flagged = (out: string) =>
-      out
-        .split('\n')
-        .filter((l) => l.startsWith('| regressed'))
-        .map((l) => l.split('|').slice(2, 5).join(' ').replace(/\s+/g, ' ').trim())
+    // What an alarm flagged: subject and dataset point, with how many of its metrics.
+    const flagged = (out: string) => {
+      const count = new Map<string, number>()
+      for (const l of out.split('\n').filter((x) => x.startsWith('| regressed'))) {
+        const [, , subject, params] = l.split('|').map((c) => c.trim())
+        const batch = /batch=\d+/.exec(params ?? '')?.[0] ?? ''
+        const k = `${subject} ${batch}`
+        count.set(k, (count.get(k) ?? 0) + 1)
+      }
+      return [...count].map(([k, n]) => `${k} (${n} metrics)`)
+    }
     lines.push(
       `pair ${i}: A/A ${aa.status === 1 ? 'ALARM' : 'quiet'} ${flagged(aa.stdout).join('; ')} | slowdown ${as.status === 1 ? 'detected' : 'MISSED'}`,
     )
