@@ -42,7 +42,35 @@ test("gateToMarkdown() states the verdict, the floors behind it and the gate's b
     md,
     /\| regressed \| s\/a \| batch=1 \| latency_ms \(ms\) \| .* \| \+40\.0% \| 1\.0e-9 \| \+12\.0% \(history, 5 runs\) \|/,
   )
-  assert.match(md, /1 of 2 metrics have a floor above \+25\.0%/)
+  assert.match(
+    md,
+    /\*\*Cannot judge\*\* 1 of 2 metrics:\n- floor above \+25\.0% [^\n]*: `s\/b` \{batch=1\} latency_ms\n/,
+  )
   assert.match(md, /- s\/c on d\{\}: not in the baseline run/)
   assert.ok(md.indexOf('| regressed |') < md.indexOf('| unchanged |'), 'worst first, as given')
+})
+
+test('gateToMarkdown() names the metrics it could not judge and where a floor came from', () => {
+  const result: GateResult = {
+    comparisons: [
+      comparison({
+        verdict: 'unchanged',
+        floor: 0.08,
+        floorSource: 'within-run',
+        floorBlocks: 8,
+        worse: 0.04,
+      }),
+      comparison({ subject: 'b', verdict: 'unjudged', floorSource: 'default', floor: 0.05 }),
+    ],
+    skipped: [],
+    regressions: 0,
+  }
+  const md = gateToMarkdown(result, { baseline: 'a', candidate: 'b' })
+  assert.match(md, /\*\*No regression\.\*\*/)
+  assert.match(md, /\| \+8\.0% \(within-run, 8 blocks\) \|/)
+  assert.match(
+    md,
+    /\*\*Cannot judge\*\* 1 of 2 metrics:\n- no estimate of their run-to-run noise [^\n]*: `s\/b` \{batch=1\} latency_ms\n/,
+  )
+  assert.match(md, /\| unjudged \| s\/b \| .* \| unknown \|/)
 })

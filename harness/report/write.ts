@@ -7,7 +7,7 @@
  *                                          ─ report.html (the tables and figures on one page)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { RECORDS_FILE } from '../run/runner.ts'
 import type { ResolvedSuite } from '../spec/resolve.ts'
 import { aggregate, latestPerTrial } from '../stats/aggregate.ts'
@@ -16,7 +16,7 @@ import { normaliseRecords, type ParamsRegistries } from '../store/normalise.ts'
 import type { TrialRecord } from '../store/record.ts'
 import type { Logger } from '../types.ts'
 import { buildFigureSpec, type FigureRow, type FigureSpec, renderFigure } from './figure.ts'
-import { reportHtml } from './html.ts'
+import { type ReportFigure, reportHtml } from './html.ts'
 import { toLatex } from './latex.ts'
 import { figureRows } from './points.ts'
 import {
@@ -49,6 +49,24 @@ export interface SuiteSummary {
   render?(records: readonly TrialRecord[]): string
   /** Figures whose rows are not one per record group (curves over ε, histograms). */
   figures?(records: readonly TrialRecord[]): { figure: FigureSpec; rows: FigureRow[] }[]
+}
+
+/** What ran, in one paragraph: trials by status, subjects, the baseline. */
+function ranSummary(
+  suite: { name: string; baseline?: string | undefined },
+  records: readonly TrialRecord[],
+): string {
+  const count = (status: TrialRecord['status']) => records.filter((r) => r.status === status).length
+  const subjects = [...new Set(records.map((r) => r.subject.id))]
+  const profiles = [...new Set(records.map((r) => r.profile))]
+  return [
+    `${records.length} trials (${count('ok')} ok, ${count('error')} failed, ${count('skipped')} skipped)`,
+    `profile ${profiles.map((p) => `\`${p}\``).join(', ')}`,
+    `subjects ${subjects.map((x) => `\`${x}\``).join(', ')}`,
+    ...(suite.baseline ? [`baseline \`${suite.baseline}\``] : []),
+  ]
+    .join('; ')
+    .concat('.')
 }
 
 /** One rendered file and the records it was built from. */
@@ -127,7 +145,7 @@ export async function writeReport(
     for (const f of x.figures?.(of(x.suite)) ?? []) jobs.push({ suite: x.suite, ...f })
   }
   if (jobs.length > 0) mkdirSync(join(outDir, 'figures'), { recursive: true })
-  const svgs: { name: string; svg: string }[] = []
+  const svgs: (ReportFigure & { suite: string })[] = []
   for (const { suite, figure, rows } of jobs) {
     const base = join(outDir, 'figures', `${suite}.${figure.name}`)
     try {
@@ -136,13 +154,35 @@ export async function writeReport(
       emit(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`, [suite])
       emit(`${base}.svg`, svg, [suite])
       emit(`${base}.png`, png, [suite])
-      svgs.push({ name: `${suite}.${figure.name}`, svg })
+      svgs.push({ suite, name: `${suite}.${figure.name}`, svg, spec })
     } catch (e) {
       logger.warn(
         `Cannot render figure "${figure.name}" of suite "${suite}": ${(e as Error).message}`,
       )
     }
   }
-  emit(join(outDir, 'report.html'), reportHtml(title, markdown, svgs), names)
+  const sections = suites.map((suite) => ({
+    suite: suite.name,
+    ...('description' in suite && typeof suite.description === 'string'
+      ? { description: suite.description }
+      : {}),
+    summary: [
+      ranSummary(suite, of(suite.name)),
+      ...mine
+        .filter((x) => x.suite === suite.name)
+        .flatMap((x) => (x.render ? [x.render(of(x.suite))] : [])),
+    ].join('\n\n'),
+    tables: tables
+      .filter((t) => t.suite === suite.name)
+      .map(tableToMarkdown)
+      .join('\n'),
+    figures: svgs.filter((f) => f.suite === suite.name),
+  }))
+  const links = {
+    'records.jsonl': relative(outDir, join(dir, RECORDS_FILE)),
+    'table.csv': 'table.csv',
+    'table.md': 'table.md',
+  }
+  emit(join(outDir, 'report.html'), reportHtml(title, sections, { links }), names)
   return artifacts
 }

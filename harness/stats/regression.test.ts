@@ -2,7 +2,14 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Rng } from '../run/rng.ts'
 import { RECORD_SCHEMA_VERSION, type TrialRecord } from '../store/record.ts'
-import { historyNoise, noiseFloor, regressionGate, relativeToBaseline } from './regression.ts'
+import {
+  historyNoise,
+  measurementBlocks,
+  noiseFloor,
+  regressionGate,
+  relativeToBaseline,
+  withinRunNoise,
+} from './regression.ts'
 
 /** Records of one run: subjects × 3 seeds, a timed metric (lognormal noise) and an accuracy. */
 function run(
@@ -148,7 +155,10 @@ test('floors from A/A history absorb run-to-run shifts that samples call signifi
     })
   }
   const history = [1, 2, 3, 4, 5, 6].map((s) => withShift(s))
-  const naive = regressionGate(withShift(7), withShift(8), { defaultTimedFloor: 0.02 })
+  const naive = regressionGate(withShift(7), withShift(8), {
+    defaultTimedFloor: 0.02,
+    withinRunFloors: false,
+  })
   const gated = regressionGate(withShift(7), withShift(8), { history, defaultTimedFloor: 0.02 })
   const timed = gated.comparisons.filter((c) => c.metric === 'latency_ms')
   assert.ok(
@@ -200,5 +210,93 @@ test('history runs of another environment are left out of the floors, and said s
   const elsewhere = [run(3), run(4)].map((h) => h.map((r) => ({ ...r, envHash: 'other' })))
   const r = regressionGate(run(1), run(2), { history: elsewhere })
   assert.ok(r.skipped.some((s) => s.what === '2 history runs' && s.why.includes('environment')))
-  assert.ok(r.comparisons.every((c) => c.floorSource === 'default'))
+  assert.ok(r.comparisons.every((c) => c.floorSource !== 'history'))
+})
+
+test('measurementBlocks() recovers sorted rounds, cuts time-ordered samples in 4, and refuses one sorted run', () => {
+  // Three tinybench rounds, each handed back sorted ascending.
+  assert.deepEqual(measurementBlocks([1, 2, 5, 0.5, 3, 4, 2, 2, 9]), [
+    [1, 2, 5],
+    [0.5, 3, 4],
+    [2, 2, 9],
+  ])
+  // Alternating (time-ordered) samples: one descent per pair is no round structure.
+  const ordered = [3, 1, 4, 1, 5, 2, 6, 2]
+  assert.deepEqual(measurementBlocks(ordered), [
+    [3, 1],
+    [4, 1],
+    [5, 2],
+    [6, 2],
+  ])
+  assert.deepEqual(measurementBlocks([1, 2, 3, 4, 5, 6, 7, 8, 9]), [])
+  assert.deepEqual(measurementBlocks([3, 1, 2]), [])
+})
+
+test('withinRunNoise() pools the sd of log block medians of both runs', () => {
+  const e = Math.exp
+  // Baseline blocks with medians e^0, e^0.2; candidate e^0.1, e^0.1, e^0.4 (sorted rounds of 3).
+  const round = (m: number) => [m * 0.5, m, m * 2]
+  const base = [...round(e(0)), ...round(e(0.2))]
+  const cand = [...round(e(0.1)), ...round(e(0.1)), ...round(e(0.4))]
+  const noise = withinRunNoise(base, cand)
+  assert.ok(noise)
+  // Sums of squares about each run's mean: 2·0.1² = 0.02 and 2·0.1² + 0.2² = 0.06, over 1 + 2 df.
+  assert.ok(Math.abs(noise.sd - Math.sqrt(0.08 / 3)) < 1e-12)
+  assert.equal(noise.df, 3)
+  assert.equal(noise.runs, 5)
+  assert.equal(withinRunNoise(round(1), cand), undefined, 'one block says nothing')
+})
+
+test('without history, within-run floors keep A/A run-level noise quiet and still catch 30%', () => {
+  // Rounds of 8 samples, each round at its own level (sd 10% in log): the load moves between
+  // rounds as it moves between runs. Sorted within a round, as tinybench returns them.
+  const noisyRun = (seed: number, slow = 0) =>
+    run(seed).map((r) => {
+      const rng = new Rng(5000 + seed * 7 + r.repetition)
+      const samples: number[] = []
+      for (let k = 0; k < 6; k++) {
+        const level = Math.exp(0.1 * rng.normal()) * (r.subject.id === 'b' ? 1 + slow : 1)
+        const round = Array.from({ length: 8 }, () => level * Math.exp(0.02 * rng.normal()))
+        samples.push(...round.sort((x, y) => x - y))
+      }
+      const m = r.metrics.latency_ms as NonNullable<TrialRecord['metrics'][string]>
+      return { ...r, metrics: { ...r.metrics, latency_ms: { ...m, samples } } }
+    })
+  let before = 0
+  let after = 0
+  for (let i = 0; i < 10; i++) {
+    const a = noisyRun(2 * i)
+    const b = noisyRun(2 * i + 1)
+    before += regressionGate(a, b, { withinRunFloors: false }).regressions
+    after += regressionGate(a, b).regressions
+  }
+  assert.ok(before >= 3, `the default floor cries wolf on round-level noise (${before})`)
+  assert.equal(after, 0)
+  const slow = regressionGate(noisyRun(100), noisyRun(101, 1.0))
+  const b = slow.comparisons.find((c) => c.subject === 'b' && c.metric === 'latency_ms')
+  assert.equal(b?.verdict, 'regressed')
+  assert.equal(b?.floorSource, 'within-run')
+  assert.ok(b && b.floor > 0.05 && b.floor < 1)
+})
+
+test('a timed metric with no history and no blocks is unjudged, never a regression', () => {
+  // One repetition of one sorted round: nothing to tell blocks apart (three repetitions would be
+  // three blocks).
+  const sortedRun = (seed: number, slow: Record<string, number> = {}) =>
+    run(seed, slow)
+      .filter((r) => r.repetition === 0)
+      .map((r) => {
+        const m = r.metrics.latency_ms as NonNullable<TrialRecord['metrics'][string]>
+        const samples = [...(m.samples ?? [])].sort((x, y) => x - y)
+        return { ...r, metrics: { ...r.metrics, latency_ms: { ...m, samples } } }
+      })
+  const r = regressionGate(sortedRun(1), sortedRun(2, { b: 0.5 }))
+  const timed = r.comparisons.filter((c) => c.metric === 'latency_ms')
+  assert.ok(timed.every((c) => c.verdict === 'unjudged'))
+  assert.equal(r.regressions, 0)
+  // An explicit floor still judges it.
+  const judged = regressionGate(sortedRun(1), sortedRun(2, { b: 0.5 }), {
+    floors: { latency_ms: 0.1 },
+  })
+  assert.equal(judged.regressions, 1)
 })

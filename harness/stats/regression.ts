@@ -7,9 +7,12 @@
  *   ─ acknowledged regressions reported but not failing
  *
  * The floor per metric comes from, in order: an explicit override, a prediction bound of the
- * run-to-run (A/A) noise measured over history runs of the same environment, or a default. A
- * difference can be significant and still too small to matter (thousands of timing samples make
- * tiny shifts significant); the floor says how large a change must be before anyone is woken.
+ * run-to-run (A/A) noise measured over history runs of the same environment, the same bound from
+ * the noise between measurement blocks inside the two runs themselves (timed metrics without
+ * history), or a default. A difference can be significant and still too small to matter
+ * (thousands of timing samples make tiny shifts significant); the floor says how large a change
+ * must be before anyone is woken. A timed metric with neither history nor blocks to estimate its
+ * noise from is `unjudged`: it is reported, never failing the gate.
  */
 import { canonicalJson } from '../hash.ts'
 import { Rng } from '../run/rng.ts'
@@ -34,6 +37,12 @@ export interface GateOptions {
   acknowledged?: readonly Acknowledgement[]
   /** Subject params that are not part of a trial's identity here (test-only knobs). */
   ignoreParams?: readonly string[]
+  /**
+   * Without history for a timed metric, estimate its run-to-run noise from the measurement
+   * blocks within the two runs ({@link withinRunNoise}); `false` restores the default floor there
+   * (the gate before within-run floors existed, which cries wolf on A/A noise). @default true
+   */
+  withinRunFloors?: boolean
 }
 
 export interface Acknowledgement {
@@ -43,7 +52,8 @@ export interface Acknowledgement {
   reason: string
 }
 
-export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'acknowledged'
+/** `unjudged`: a timed metric whose run-to-run noise nothing tells; never fails the gate. */
+export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'acknowledged' | 'unjudged'
 
 export interface MetricComparison {
   suite: string
@@ -65,9 +75,11 @@ export interface MetricComparison {
   p: number
   test: 'mann-whitney' | 'paired-t' | 'none'
   floor: number
-  floorSource: 'override' | 'history' | 'default'
+  floorSource: 'override' | 'history' | 'within-run' | 'default'
   /** With `history`: how many history runs the noise estimate came from. */
   floorRuns?: number
+  /** With `within-run`: how many measurement blocks (both runs together) it came from. */
+  floorBlocks?: number
   verdict: Verdict
   ackReason?: string
 }
@@ -160,6 +172,77 @@ export function historyNoise(
  */
 export function noiseFloor(noise: RunNoise, alpha: number): number {
   return Math.expm1(tQuantile(1 - alpha, noise.df) * Math.SQRT2 * noise.sd)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Within-run noise: the floor when there is no history
+
+/** Fewest samples a time-ordered run is cut into blocks from (4 blocks of at least 2). */
+const MIN_CHUNKED = 8
+
+/**
+ * The measurement blocks of a timed metric's samples, oldest first. `measureLatency` samples in
+ * rounds and tinybench hands each round back sorted ascending, so a round is a maximal
+ * non-decreasing run and a new round starts where a sample is smaller than the one before it.
+ * Samples in time order (no such structure: about n/2 runs) are cut into 4 contiguous blocks
+ * instead; fewer than {@link MIN_CHUNKED} such samples give no blocks, and so does one sorted
+ * run (a single round: nothing says in which order its samples were taken).
+ */
+export function measurementBlocks(samples: readonly number[]): number[][] {
+  const runs: number[][] = []
+  let current: number[] = []
+  for (let i = 0; i < samples.length; i++) {
+    const x = samples[i] as number
+    if (i > 0 && x < (samples[i - 1] as number)) {
+      runs.push(current)
+      current = []
+    }
+    current.push(x)
+  }
+  if (current.length > 0) runs.push(current)
+  // One sorted run: a single round, or samples sorted after the fact; either way no time order.
+  if (runs.length === 1 && samples.length > 1) return []
+  if (runs.length >= 2 && runs.length <= samples.length / 3) return runs
+  if (samples.length < MIN_CHUNKED) return []
+  const blocks: number[][] = []
+  for (let b = 0; b < 4; b++)
+    blocks.push(
+      samples.slice(
+        Math.floor((b * samples.length) / 4),
+        Math.floor(((b + 1) * samples.length) / 4),
+      ),
+    )
+  return blocks
+}
+
+/**
+ * Run-to-run noise of a timed metric estimated from the two runs alone: the pooled sample sd of
+ * log(block median) around each run's own mean (df = blocks − 2, `runs` = blocks). One block's
+ * median stands in for a whole run's: a fresh process meets another load, JIT tier or clock, and
+ * the blocks of one run, measured at different moments, meet some of that too. The block median
+ * is noisier than the run median by sampling alone, which errs on the side of a higher floor (no
+ * false alarms) rather than dividing by √blocks, which measured here ignores most of the
+ * run-to-run drift. Undefined when either run has fewer than 2 blocks.
+ */
+export function withinRunNoise(
+  baseline: readonly number[],
+  candidate: readonly number[],
+): RunNoise | undefined {
+  let ss = 0
+  let df = 0
+  let blocks = 0
+  for (const samples of [baseline, candidate]) {
+    const logs = measurementBlocks(samples)
+      .filter((b) => b.length > 0)
+      .map((b) => median(b))
+      .filter((m) => m > 0)
+      .map(Math.log)
+    if (logs.length < 2) return undefined
+    ss += sd(logs) ** 2 * (logs.length - 1)
+    df += logs.length - 1
+    blocks += logs.length
+  }
+  return { sd: Math.sqrt(ss / df), df, runs: blocks }
 }
 
 function compareMetric(
@@ -300,6 +383,8 @@ export function regressionGate(
       let floor = timed ? (options.defaultTimedFloor ?? 0.05) : (options.defaultFloor ?? 0.01)
       let floorSource: MetricComparison['floorSource'] = 'default'
       let floorRuns: number | undefined
+      let floorBlocks: number | undefined
+      let unjudged = false
       if (options.floors?.[metric] !== undefined) {
         floor = options.floors[metric] as number
         floorSource = 'override'
@@ -311,11 +396,19 @@ export function regressionGate(
           floor = Math.max(floor, noiseFloor(noise, alpha))
           floorSource = 'history'
           floorRuns = noise.runs
+        } else if (timed && (options.withinRunFloors ?? true)) {
+          const within = withinRunNoise(bm.samples, cm.samples)
+          if (within !== undefined) {
+            floor = Math.max(floor, noiseFloor(within, alpha))
+            floorSource = 'within-run'
+            floorBlocks = within.runs
+          } else unjudged = true
         }
       }
       const significant = c.p < alpha
       let verdict: Verdict = 'unchanged'
-      if (significant && worse > floor) verdict = 'regressed'
+      if (unjudged) verdict = 'unjudged'
+      else if (significant && worse > floor) verdict = 'regressed'
       else if (significant && -worse > floor) verdict = 'improved'
       const ack = options.acknowledged?.find(
         (a) =>
@@ -342,6 +435,7 @@ export function regressionGate(
         floor,
         floorSource,
         ...(floorRuns !== undefined ? { floorRuns } : {}),
+        ...(floorBlocks !== undefined ? { floorBlocks } : {}),
         verdict,
         ...(verdict === 'acknowledged' && ack ? { ackReason: ack.reason } : {}),
       })
