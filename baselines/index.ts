@@ -11,6 +11,9 @@ import { onnxruntimeEncoder } from './onnxruntime-encoder/index.ts'
 import { onnxruntimeMatmul } from './onnxruntime-matmul/index.ts'
 import { tfjsDense } from './tfjs-dense/index.ts'
 import { tfjsTraining } from './tfjs-training/index.ts'
+import { subjects as mlDeepWalk } from './deepwalk-layers/index.ts'
+import { subjects as mlLouvain } from './louvain/index.ts'
+import { subjects as mlSpectral } from './spectral-mean-laplacian/index.ts'
 
 export const baselines: readonly AnySubject[] = [
   onnxruntimeDense,
@@ -24,4 +27,7 @@ export const baselines: readonly AnySubject[] = [
   onnxruntimeMatmul,
   csrSpmmBaseline,
   onnxruntimeEncoder,
+  ...mlDeepWalk,
+  ...mlLouvain,
+  ...mlSpectral,
 ]

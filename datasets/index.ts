@@ -1,10 +1,13 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
 import { denseStack } from './dense-stack.ts'
+import { footballMultiplex } from './football-multiplex.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
+import { multilayerSbm } from './multilayer-sbm.ts'
 import { prunedEncoder } from './pruned-encoder.ts'
 import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
+import { singleLayerGraphs } from './single-layer-graphs.ts'
 import { sparseMatmul } from './sparse-matmul.ts'
 import { syntheticImages } from './synthetic-images.ts'
 
@@ -23,4 +26,7 @@ export const datasets = [
   denseStack,
   sparseMatmul,
   prunedEncoder,
+  multilayerSbm,
+  footballMultiplex,
+  singleLayerGraphs,
 ] as const
