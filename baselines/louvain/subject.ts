@@ -55,14 +55,19 @@ export const louvainBaseline: SubjectDef<LouvainParams, MultilayerGraph> = {
       for (let s = 0; s < n * L; s++) graph.addNode(String(s))
       setup.train.layers.forEach((layer, l) => {
         for (let e = 0; e < layer.src.length; e++)
-          graph.addEdge(String(l * n + (layer.src[e] as number)), String(l * n + (layer.dst[e] as number)), {
-            weight: 1,
-          })
+          graph.addEdge(
+            String(l * n + (layer.src[e] as number)),
+            String(l * n + (layer.dst[e] as number)),
+            {
+              weight: 1,
+            },
+          )
       })
       for (let l = 0; l < L; l++)
         for (let r = l + 1; r < L; r++) {
           if (g.ordered && r !== l + 1) continue
-          for (let i = 0; i < n; i++) graph.addEdge(String(l * n + i), String(r * n + i), { weight: p.omega })
+          for (let i = 0; i < n; i++)
+            graph.addEdge(String(l * n + i), String(r * n + i), { weight: p.omega })
         }
       const c = louvain(graph, { getEdgeWeight: 'weight', rng })
       stateLabels = Int32Array.from({ length: n * L }, (_, s) => c[String(s)] as number)

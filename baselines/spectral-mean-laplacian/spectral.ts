@@ -31,7 +31,13 @@ export function meanAdjacencyShifted(n: number, layers: readonly GraphLayer[]): 
 }
 
 /** The k leading eigenvectors of the symmetric PSD matrix `a` (n × n), as rows of an n × k array. */
-export function leadingEigenvectors(rng: Rng, a: Float64Array, n: number, k: number, iterations = 300) {
+export function leadingEigenvectors(
+  rng: Rng,
+  a: Float64Array,
+  n: number,
+  k: number,
+  iterations = 300,
+) {
   let q = new Float64Array(n * k)
   for (let i = 0; i < q.length; i++) q[i] = rng.normal()
   const next = new Float64Array(n * k)
@@ -40,7 +46,8 @@ export function leadingEigenvectors(rng: Rng, a: Float64Array, n: number, k: num
       for (let p = 0; p < c; p++) {
         let dot = 0
         for (let i = 0; i < n; i++) dot += (v[i * k + c] as number) * (v[i * k + p] as number)
-        for (let i = 0; i < n; i++) v[i * k + c] = (v[i * k + c] as number) - dot * (v[i * k + p] as number)
+        for (let i = 0; i < n; i++)
+          v[i * k + c] = (v[i * k + c] as number) - dot * (v[i * k + p] as number)
       }
       let norm = 0
       for (let i = 0; i < n; i++) norm += (v[i * k + c] as number) ** 2
@@ -55,7 +62,8 @@ export function leadingEigenvectors(rng: Rng, a: Float64Array, n: number, k: num
       for (let j = 0; j < n; j++) {
         const aij = a[i * n + j] as number
         if (aij === 0) continue
-        for (let c = 0; c < k; c++) next[i * k + c] = (next[i * k + c] as number) + aij * (q[j * k + c] as number)
+        for (let c = 0; c < k; c++)
+          next[i * k + c] = (next[i * k + c] as number) + aij * (q[j * k + c] as number)
       }
     orthonormalise(next)
     q = Float64Array.from(next)

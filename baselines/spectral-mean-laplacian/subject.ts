@@ -16,7 +16,8 @@ export type SpectralParams = z.output<typeof SpectralParams>
 export const spectralMeanLaplacian: SubjectDef<SpectralParams, MultilayerGraph> = {
   name: 'ml-spectral-mean-laplacian',
   kind: 'baseline',
-  description: 'Spectral clustering (K eigenvectors, k-means) on the mean of the normalised Laplacians',
+  description:
+    'Spectral clustering (K eigenvectors, k-means) on the mean of the normalised Laplacians',
   params: SpectralParams,
   async run(ctx, { params: p, dataset }) {
     const g = dataset.data

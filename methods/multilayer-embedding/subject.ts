@@ -20,7 +20,7 @@ import {
   kmeansLabels,
   TaskParams,
 } from '../../studies/multilayer/tasks.ts'
-import { evaluateVectors, setupTasks, toMetrics } from '../../studies/multilayer/trial.ts'
+import { evaluateVectors, setupTasks, toMetrics, unitRows } from '../../studies/multilayer/trial.ts'
 import { finetune } from './finetune.ts'
 
 export const SupraEmbeddingParams = z.strictObject({
@@ -73,7 +73,7 @@ export const supraEmbedding: SubjectDef<SupraEmbeddingParams, MultilayerGraph> =
     const values: Record<string, number> = {}
     let finetuneMs = 0
     if (p.finetune !== 'none') {
-      const before = kmeansLabels(vectors(), n, width, g.k, ctx.rng.int(2 ** 31))
+      const before = kmeansLabels(unitRows(vectors(), width), n, width, g.k, ctx.rng.int(2 ** 31))
       const pre = communityMetrics(setup, before.labels)
       values.nmi_pre = pre.nmi
       values.modularity_pre = pre.modularity

@@ -82,7 +82,8 @@ export function initSkipGram(
 ): SkipGramModel {
   const counts = new Float64Array(contexts)
   for (let i = 0; i < corpus.tokens.length; i++)
-    counts[(corpus.tokens[i] as number) % contexts] = (counts[(corpus.tokens[i] as number) % contexts] as number) + 1
+    counts[(corpus.tokens[i] as number) % contexts] =
+      (counts[(corpus.tokens[i] as number) % contexts] as number) + 1
   for (let v = 0; v < contexts; v++) counts[v] = (counts[v] as number) ** 0.75
   const input = new Float32Array(corpus.vocab * dim)
   for (let i = 0; i < input.length; i++) input[i] = (rng.next() - 0.5) / dim

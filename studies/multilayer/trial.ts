@@ -31,12 +31,32 @@ export function evaluateVectors(
   dim: number,
   score?: (layer: number, i: number, j: number) => number,
 ): Record<string, number> {
-  const { labels } = kmeansLabels(x, setup.full.n, dim, setup.full.k, ctx.rng.int(2 ** 31))
+  // k-means in the cosine geometry the link scores use: rows scaled to unit length.
+  const { labels } = kmeansLabels(
+    unitRows(x, dim),
+    setup.full.n,
+    dim,
+    setup.full.k,
+    ctx.rng.int(2 ** 31),
+  )
   return {
     ...communityMetrics(setup, labels),
     ...classificationMetrics(setup, x, dim, ctx.rng.fork('classification')),
     ...(score ? linkMetrics(setup, score) : {}),
   }
+}
+
+/** A copy of `x` (rows of `dim`) with every nonzero row scaled to unit length. */
+export function unitRows(x: Float32Array, dim: number): Float32Array {
+  const out = Float32Array.from(x)
+  for (let r = 0; r < x.length / dim; r++) {
+    let norm = 0
+    for (let d = 0; d < dim; d++) norm += (x[r * dim + d] as number) ** 2
+    if (norm === 0) continue
+    const s = 1 / Math.sqrt(norm)
+    for (let d = 0; d < dim; d++) out[r * dim + d] = (x[r * dim + d] as number) * s
+  }
+  return out
 }
 
 /** Averages metric dictionaries key by key (the keys of the first). */
