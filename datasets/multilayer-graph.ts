@@ -23,7 +23,10 @@ export interface MultilayerGraph {
 }
 
 /** Builds a layer from pairs, dropping self-loops and duplicates (either direction). */
-export function layerFromPairs(name: string, pairs: Iterable<readonly [number, number]>): GraphLayer {
+export function layerFromPairs(
+  name: string,
+  pairs: Iterable<readonly [number, number]>,
+): GraphLayer {
   const seen = new Set<number>()
   const src: number[] = []
   const dst: number[] = []

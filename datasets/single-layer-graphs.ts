@@ -6,7 +6,7 @@
  *   karate:     Zachary's karate club (graphology-generators, 34 nodes, 78 edges), label = club
  */
 import { createRequire } from 'node:module'
-import type { default as Graph, GraphConstructor } from 'graphology-types'
+import type { UndirectedGraph } from 'graphology'
 import { z } from 'zod'
 import type { DatasetDef } from '../harness/types.ts'
 import { readVegaData } from './football-multiplex.ts'
@@ -34,21 +34,28 @@ export function loadMiserables(): MultilayerGraph {
     'miserables',
     m.links.map((l) => [l.source, l.target] as const),
   )
-  return { n: m.nodes.length, layers: [layer], labels, k, ordered: false, nodeNames: m.nodes.map((x) => x.name) }
+  return {
+    n: m.nodes.length,
+    layers: [layer],
+    labels,
+    k,
+    ordered: false,
+    nodeNames: m.nodes.map((x) => x.name),
+  }
 }
 
 export function loadKarate(): MultilayerGraph {
-  let karateClub: (G: GraphConstructor) => Graph
-  let UndirectedGraph: GraphConstructor
+  let karateClub: (G: typeof UndirectedGraph) => UndirectedGraph
+  let Undirected: typeof UndirectedGraph
   try {
     karateClub = require('graphology-generators/social/karate-club')
-    UndirectedGraph = require('graphology').UndirectedGraph
+    Undirected = require('graphology').UndirectedGraph
   } catch {
     throw new Error(
       'Cannot load ml-single-layer: the npm package "graphology-generators" is not installed',
     )
   }
-  const g = karateClub(UndirectedGraph)
+  const g = karateClub(Undirected)
   const clubs: string[] = []
   g.forEachNode((node, attr) => {
     clubs[Number(node)] = String(attr.club)
@@ -63,7 +70,8 @@ export function loadKarate(): MultilayerGraph {
 
 export const singleLayerGraphs: DatasetDef<SingleLayerParams, MultilayerGraph> = {
   name: 'ml-single-layer',
-  description: 'One-layer sanity graphs with ground truth: Les Misérables (groups), karate club (clubs)',
+  description:
+    'One-layer sanity graphs with ground truth: Les Misérables (groups), karate club (clubs)',
   version: '1',
   params: SingleLayerParams,
   async load(_ctx, params) {
