@@ -2,6 +2,7 @@
 import type { SuiteSummary } from '../harness/report/write.ts'
 import { qaAblationsSummary, qaSummary } from './amanda/paired-summary.ts'
 import { marginSummary } from './margin/figures.ts'
+import { summaries as multilayerSummaries } from './multilayer-embedding/index.ts'
 import { pamSummary } from './pam/ratios.ts'
 
 export const summaries: readonly SuiteSummary[] = [
@@ -9,4 +10,5 @@ export const summaries: readonly SuiteSummary[] = [
   marginSummary,
   qaSummary,
   qaAblationsSummary,
+  ...multilayerSummaries,
 ]
