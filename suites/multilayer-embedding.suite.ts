@@ -95,7 +95,7 @@ export default defineSuite({
       },
       subjects: patch(
         { walksPerNode: 2, walkLength: 8, window: 2, dim: 8 },
-        { labelFractions: [0.5], classifierSteps: 20 },
+        { labelFractions: [0.1, 0.5, 0.9], classifierSteps: 20 },
         { finetuneIterations: 3 },
       ),
     },
