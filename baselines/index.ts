@@ -3,12 +3,15 @@ import type { AnySubject } from '../harness/types.ts'
 import * as bidaf from './bidaf/index.ts'
 import * as crossEntropy from './cross-entropy/index.ts'
 import * as csrSpmm from './csr-spmm/index.ts'
+import * as deepwalkLayers from './deepwalk-layers/index.ts'
 import * as fp32 from './fp32/index.ts'
+import * as louvain from './louvain/index.ts'
 import * as mtz from './mtz/index.ts'
 import * as noMerge from './no-merge/index.ts'
 import * as onnxruntimeDense from './onnxruntime-dense/index.ts'
 import * as onnxruntimeEncoder from './onnxruntime-encoder/index.ts'
 import * as onnxruntimeMatmul from './onnxruntime-matmul/index.ts'
+import * as spectralMeanLaplacian from './spectral-mean-laplacian/index.ts'
 import * as tfjsDense from './tfjs-dense/index.ts'
 import * as tfjsTraining from './tfjs-training/index.ts'
 
@@ -24,6 +27,9 @@ const faces: readonly { subjects: readonly AnySubject[] }[] = [
   onnxruntimeMatmul,
   csrSpmm,
   onnxruntimeEncoder,
+  deepwalkLayers,
+  louvain,
+  spectralMeanLaplacian,
 ]
 
 export const baselines: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

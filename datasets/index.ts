@@ -1,9 +1,12 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
 import { denseStack } from './dense-stack.ts'
+import { footballMultiplex } from './football-multiplex.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
+import { multilayerSbm } from './multilayer-sbm.ts'
 import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
+import { singleLayerGraphs } from './single-layer-graphs.ts'
 import { syntheticImages } from './synthetic-images.ts'
 
 export * from './image-data.ts'
@@ -19,4 +22,7 @@ export const datasets = [
   qaBabi,
   qaCountries,
   denseStack,
+  multilayerSbm,
+  footballMultiplex,
+  singleLayerGraphs,
 ] as const

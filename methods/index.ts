@@ -6,6 +6,7 @@ import type { SuiteSummary } from '../harness/report/write.ts'
 import type { AnySubject } from '../harness/types.ts'
 import * as amanda from './amanda/index.ts'
 import * as margin from './margin/index.ts'
+import * as multilayerEmbedding from './multilayer-embedding/index.ts'
 import * as pam from './pam/index.ts'
 import * as quantization from './quantization/index.ts'
 import * as sparseEngine from './sparse-engine/index.ts'
@@ -15,7 +16,14 @@ interface MethodFace {
   summaries?: readonly SuiteSummary[]
 }
 
-const faces: readonly MethodFace[] = [pam, quantization, amanda, margin, sparseEngine]
+const faces: readonly MethodFace[] = [
+  pam,
+  quantization,
+  amanda,
+  margin,
+  sparseEngine,
+  multilayerEmbedding,
+]
 
 export const methods: readonly AnySubject[] = faces.flatMap((f) => f.subjects)
 export const summaries: readonly SuiteSummary[] = faces.flatMap((f) => f.summaries ?? [])

@@ -2,6 +2,7 @@
 import type { SuiteSpec } from '../harness/spec/schema.ts'
 import denseInference from './dense-inference.suite.ts'
 import margin from './margin.suite.ts'
+import multilayerEmbedding from './multilayer-embedding.suite.ts'
 import pam from './pam.suite.ts'
 import qa from './qa.suite.ts'
 import qaAblations from './qa-ablations.suite.ts'
@@ -22,6 +23,7 @@ export const suites: readonly SuiteSpec[] = [
   sparseEngine,
   sparseMlp,
   sparseEncoder,
+  multilayerEmbedding,
 ]
 
 const all = suites.map((s) => s.name)
@@ -42,6 +44,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'quantization',
     'margin',
     'qa',
+    'multilayer-embedding',
   ],
   smoke: all,
   full: all,
