@@ -1,8 +1,10 @@
 /** Every baseline, listed explicitly. */
 import type { AnySubject } from '../harness/types.ts'
 import { bidaf } from './bidaf/index.ts'
+import { subjects as centralitySingleTaskSubjects } from './centrality-single-task/index.ts'
 import { crossEntropy } from './cross-entropy/index.ts'
 import { csrSpmmBaseline } from './csr-spmm/index.ts'
+import { subjects as degreeHeuristicSubjects } from './degree-heuristic/index.ts'
 import { fp32 } from './fp32/index.ts'
 import { mtz } from './mtz/index.ts'
 import { noMerge } from './no-merge/index.ts'
@@ -24,4 +26,6 @@ export const baselines: readonly AnySubject[] = [
   onnxruntimeMatmul,
   csrSpmmBaseline,
   onnxruntimeEncoder,
+  ...centralitySingleTaskSubjects,
+  ...degreeHeuristicSubjects,
 ]

@@ -1,4 +1,5 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
+import { centralityGraphs } from './centrality-graphs.ts'
 import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
@@ -23,4 +24,5 @@ export const datasets = [
   denseStack,
   sparseMatmul,
   prunedEncoder,
+  centralityGraphs,
 ] as const
