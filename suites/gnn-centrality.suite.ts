@@ -58,7 +58,7 @@ export default defineSuite({
             extremeMin: 32,
             extremeMax: 40,
             unseenPerFamily: 1,
-            real: ['karate'],
+            real: ['karate', 'lesmis', 'countries', 'flare', 'airports'],
           },
         },
       },
