@@ -5,14 +5,15 @@ const CENTRALITY_TASKS = ['degree', 'betweenness', 'closeness', 'eigenvector']
 /** The GNN settings of the default profile (multitask and single-task alike). */
 const DEFAULT_GNN = {
   dim: 32,
-  iterations: 6,
+  iterations: 5,
   messageLayers: 3,
   decoderLayers: 2,
-  epochs: 6,
+  epochs: 4,
   batchesPerEpoch: 8,
   batchSize: 6,
   learningRate: 2e-3,
   trainPairs: 256,
+  maxPairs: 4096,
 }
 
 /**
@@ -22,9 +23,11 @@ const DEFAULT_GNN = {
  * unseen families (Barabasi-Albert, random shell) and real graphs.
  *
  * - smoke: tiny graphs and networks, one seed (seconds).
- * - default: d = 32, T = 6, 48 steps of 6 graphs (n 32-128, 96 training graphs) per network,
- *   256 sampled pairs per graph and step, Adam 2e-3; 15 networks (3 seeds x (1 multitask + 4
- *   single-task)).
+ * - default: d = 32, T = 5, 32 steps of 6 graphs (n 32-128, 96 training graphs) per network,
+ *   256 sampled pairs per graph and step, Adam 2e-3; evaluation on at most 4096 sampled pairs per
+ *   graph; 15 networks (3 seeds x (1 multitask + 4 single-task)). About 90 s of CPU time (the
+ *   process's user time; wall time on the shared machine is several times that).
+ *   results/reference/gnn-centrality-48steps holds a longer setting (T = 6, 48 steps, 16384 pairs).
  * - paper: the reference's scale: d = 64, T = 32, 32 epochs x 32 batches x 32 graphs, every pair,
  *   Adam 2e-5 with clip 0.65, 4096 training graphs per family, larger graphs up to 512 vertices,
  *   256 graphs per unseen family, the real graphs including US counties (3.1k vertices). Cost: the
