@@ -1,9 +1,11 @@
 /** Every baseline, listed explicitly: one line per baseline folder (its index.ts exports `subjects`). */
 import type { AnySubject } from '../harness/types.ts'
 import * as bidaf from './bidaf/index.ts'
+import * as centralitySingleTask from './centrality-single-task/index.ts'
 import * as crossEntropy from './cross-entropy/index.ts'
 import * as csrSpmm from './csr-spmm/index.ts'
 import * as deepwalkLayers from './deepwalk-layers/index.ts'
+import * as degreeHeuristic from './degree-heuristic/index.ts'
 import * as fp32 from './fp32/index.ts'
 import * as louvain from './louvain/index.ts'
 import * as mtz from './mtz/index.ts'
@@ -30,6 +32,8 @@ const faces: readonly { subjects: readonly AnySubject[] }[] = [
   deepwalkLayers,
   louvain,
   spectralMeanLaplacian,
+  centralitySingleTask,
+  degreeHeuristic,
 ]
 
 export const baselines: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

@@ -1,4 +1,6 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
+
+import { centralityGraphs } from './centrality-graphs.ts'
 import { denseStack } from './dense-stack.ts'
 import { footballMultiplex } from './football-multiplex.ts'
 import { mnist } from './mnist.ts'
@@ -25,4 +27,5 @@ export const datasets = [
   multilayerSbm,
   footballMultiplex,
   singleLayerGraphs,
+  centralityGraphs,
 ] as const

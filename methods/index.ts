@@ -5,6 +5,7 @@
 import type { SuiteSummary } from '../harness/report/write.ts'
 import type { AnySubject } from '../harness/types.ts'
 import * as amanda from './amanda/index.ts'
+import * as gnnCentrality from './gnn-centrality/index.ts'
 import * as margin from './margin/index.ts'
 import * as multilayerEmbedding from './multilayer-embedding/index.ts'
 import * as pam from './pam/index.ts'
@@ -23,6 +24,7 @@ const faces: readonly MethodFace[] = [
   margin,
   sparseEngine,
   multilayerEmbedding,
+  gnnCentrality,
 ]
 
 export const methods: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

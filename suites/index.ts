@@ -1,6 +1,7 @@
 /** The registered suites and their groupings. `npm run bench` runs the `default` group. */
 import type { SuiteSpec } from '../harness/spec/schema.ts'
 import denseInference from './dense-inference.suite.ts'
+import gnnCentrality from './gnn-centrality.suite.ts'
 import margin from './margin.suite.ts'
 import multilayerEmbedding from './multilayer-embedding.suite.ts'
 import pam from './pam.suite.ts'
@@ -24,6 +25,7 @@ export const suites: readonly SuiteSpec[] = [
   sparseMlp,
   sparseEncoder,
   multilayerEmbedding,
+  gnnCentrality,
 ]
 
 const all = suites.map((s) => s.name)
@@ -45,6 +47,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'margin',
     'qa',
     'multilayer-embedding',
+    'gnn-centrality',
   ],
   smoke: all,
   full: all,
