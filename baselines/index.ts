@@ -1,5 +1,6 @@
 /** Every baseline, listed explicitly. */
 import type { AnySubject } from '../harness/types.ts'
+import { subjects as approxUniformSubjects } from './approx-uniform/index.ts'
 import { bidaf } from './bidaf/index.ts'
 import { crossEntropy } from './cross-entropy/index.ts'
 import { csrSpmmBaseline } from './csr-spmm/index.ts'
@@ -24,4 +25,5 @@ export const baselines: readonly AnySubject[] = [
   onnxruntimeMatmul,
   csrSpmmBaseline,
   onnxruntimeEncoder,
+  ...approxUniformSubjects,
 ]

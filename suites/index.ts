@@ -1,5 +1,6 @@
 /** The registered suites and their groupings. `npm run bench` runs the `default` group. */
 import type { SuiteSpec } from '../harness/spec/schema.ts'
+import approxMultipliers from './approx-multipliers.suite.ts'
 import denseInference from './dense-inference.suite.ts'
 import margin from './margin.suite.ts'
 import pam from './pam.suite.ts'
@@ -22,6 +23,7 @@ export const suites: readonly SuiteSpec[] = [
   sparseEngine,
   sparseMlp,
   sparseEncoder,
+  approxMultipliers,
 ]
 
 const all = suites.map((s) => s.name)
@@ -42,6 +44,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'quantization',
     'margin',
     'qa',
+    'approx-multipliers',
   ],
   smoke: all,
   full: all,
