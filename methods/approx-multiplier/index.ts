@@ -7,12 +7,14 @@
  */
 import { z } from 'zod'
 import type { ImageDataset } from '../../datasets/image-data.ts'
+import type { SuiteSummary } from '../../harness/report/write.ts'
 import type { AnySubject, SubjectDef } from '../../harness/types.ts'
 import {
   ApproxFields,
   type ApproxParams,
   runApproxTrial,
 } from '../../studies/approx-multiplier/protocol.ts'
+import { approxSummary } from '../../studies/approx-multiplier/summary.ts'
 
 const PnParams = z.strictObject({
   ...ApproxFields,
@@ -33,3 +35,6 @@ const approxPn: SubjectDef<PnParams, ImageDataset> = {
 }
 
 export const subjects: readonly AnySubject[] = [approxPn]
+
+/** Energy saving at ≤ 1 pt drop per network and mapping, the ranking and the pass criteria. */
+export const summaries: readonly SuiteSummary[] = [approxSummary]
