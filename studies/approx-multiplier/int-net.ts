@@ -464,7 +464,10 @@ export interface RunOptions {
   start?: number
   /** Called with the input codes of every weighted layer from `start` on. */
   onInput?: (j: number, x: Uint8Array) => void
-  /** Adds, per weighted layer, the counts of the activation codes its multipliers see. */
+  /**
+   * Adds, per weighted layer, the counts of the activation codes its multipliers see, per patch
+   * index i (input of a dense layer, (dy, dx, ci) of a conv patch): hist[i·256 + a], K·256 long.
+   */
   histograms?: Float64Array[]
 }
 
@@ -496,8 +499,14 @@ export function runInt(net: IntNet, x: Uint8Array, n: number, opts: RunOptions =
     const mult = Float64Array.from(op.sW, (s) => (last ? op.sIn * s : (op.sIn * s) / op.sOut))
     forEachBlock(op, h, n, (img0, _count, patchesT, R) => {
       if (hist)
-        for (let i = 0; i < op.K * R; i++)
-          hist[patchesT[i] as number] = (hist[patchesT[i] as number] as number) + 1
+        for (let i = 0; i < op.K; i++) {
+          const hb = i * 256
+          const pb = i * R
+          for (let r = 0; r < R; r++) {
+            const k = hb + (patchesT[pb + r] as number)
+            hist[k] = (hist[k] as number) + 1
+          }
+        }
       accumulate(op, patchesT, R, plan, acc)
       const base = img0 * positions * out
       for (let c = 0; c < out; c++) {

@@ -1,8 +1,9 @@
 /**
  * Which multiplier mode each weight uses, per layer (brief §1.3, our reconstruction):
  *
- *   activation histogram p(a) of the layer (calibration split)
- *     -> per (mode, weight code w): μ = E_p[P_mode(w, a) − w·a], σ² = Var_p[...]
+ *   activation histograms of the layer (calibration split): per patch index i (statistics
+ *   'position', default) or one for the whole layer ('layer', the brief's p_ℓ(a))
+ *     -> per (mode, weight code w, index i): μ = E_p[P_mode(w, a) − w·a], σ² = Var_p[...]
  *     -> per filter (output channel), a mode per weight:
  *          balanced        visit weights by decreasing |w|, give each the mode (N or P) whose μ
  *                          moves the running Σμ toward 0; zero weights stay exact; optional
@@ -110,6 +111,90 @@ export function rowStats(bank: Int32Array, hist: ArrayLike<number>): RowStats {
 
 const ri = (mode: number, w: number) => mode * 256 + w + 128
 
+/** Sums a per-index histogram (K·256) into one layer histogram (256). */
+export function layerHistogram(hist: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(256)
+  for (let k = 0; k < hist.length; k++)
+    out[k % 256] = (out[k % 256] as number) + (hist[k] as number)
+  return out
+}
+
+/**
+ * Per patch index i, the activation distribution as a sparse list (codes `a`, probabilities `p`
+ * in [start[i], start[i + 1])) and E[a]; from a per-index histogram hist[i·256 + a].
+ */
+export interface PositionStats {
+  start: Int32Array
+  a: Uint8Array
+  p: Float64Array
+  meanA: Float64Array
+}
+
+export function positionStats(hist: ArrayLike<number>, K: number): PositionStats {
+  let nnz = 0
+  for (let k = 0; k < K * 256; k++) if ((hist[k] as number) > 0) nnz++
+  const start = new Int32Array(K + 1)
+  const a = new Uint8Array(nnz)
+  const p = new Float64Array(nnz)
+  const meanA = new Float64Array(K)
+  let t = 0
+  for (let i = 0; i < K; i++) {
+    start[i] = t
+    let total = 0
+    for (let v = 0; v < 256; v++) total += hist[i * 256 + v] as number
+    let m = 0
+    for (let v = 0; v < 256; v++) {
+      const c = hist[i * 256 + v] as number
+      if (c <= 0) continue
+      a[t] = v
+      p[t] = c / total
+      m += (v * c) / total
+      t++
+    }
+    meanA[i] = m
+  }
+  start[K] = t
+  return { start, a, p, meanA }
+}
+
+/** Expected error at index i of the bank row `row` for weight code w: E_i[P(a)] − w·E_i[a]. */
+function muAt(bank: Int32Array, ps: PositionStats, row: number, w: number, i: number): number {
+  let s = 0
+  for (let t = ps.start[i] as number; t < (ps.start[i + 1] as number); t++)
+    s += (ps.p[t] as number) * (bank[row + (ps.a[t] as number)] as number)
+  return s - w * (ps.meanA[i] as number)
+}
+
+function varAt(bank: Int32Array, ps: PositionStats, row: number, w: number, i: number): number {
+  let s = 0
+  let s2 = 0
+  for (let t = ps.start[i] as number; t < (ps.start[i + 1] as number); t++) {
+    const v = ps.a[t] as number
+    const e = (bank[row + v] as number) - w * v
+    s += (ps.p[t] as number) * e
+    s2 += (ps.p[t] as number) * e * e
+  }
+  return Math.max(0, s2 - s * s)
+}
+
+/** Expected product error of weight (w, index i) in mode m: per-index stats when given, else the layer's. */
+export interface ErrorModel {
+  mu(m: number, w: number, i: number): number
+  variance(m: number, w: number, i: number): number
+}
+
+export function errorModel(bank: Int32Array, stats: RowStats, ps?: PositionStats): ErrorModel {
+  if (!ps)
+    return {
+      mu: (m, w) => stats.mu[ri(m, w)] as number,
+      variance: (m, w) => stats.variance[ri(m, w)] as number,
+    }
+  return {
+    mu: (m, w, i) => muAt(bank, ps, rowOf(m, w), w, i),
+    variance: (m, w, i) => varAt(bank, ps, rowOf(m, w), w, i),
+  }
+}
+
 /** Options of the balanced mapping. */
 export interface BalanceOptions {
   /** 1 = no budget (every nonzero weight approximate). @default 1 */
@@ -120,7 +205,7 @@ export interface BalanceOptions {
 export function assignModes(
   l: IntLayer,
   mapping: Mapping,
-  stats: RowStats,
+  model: ErrorModel,
   rng: Rng,
   opts: BalanceOptions = {},
 ): Uint8Array {
@@ -154,7 +239,7 @@ export function assignModes(
     if (budget < 1) {
       const v = (i: number) => {
         const w = wT[wb + i] as number
-        return ((stats.variance[ri(NEG, w)] as number) + (stats.variance[ri(POS, w)] as number)) / 2
+        return (model.variance(NEG, w, i) + model.variance(POS, w, i)) / 2
       }
       let rest = 0
       for (const i of idx) rest += v(i)
@@ -165,8 +250,8 @@ export function assignModes(
     for (let t = first; t < idx.length; t++) {
       const i = idx[t] as number
       const w = wT[wb + i] as number
-      const muN = stats.mu[ri(NEG, w)] as number
-      const muP = stats.mu[ri(POS, w)] as number
+      const muN = model.mu(NEG, w, i)
+      const muP = model.mu(POS, w, i)
       const pick = Math.abs(sum + muN) <= Math.abs(sum + muP) ? NEG : POS
       modes[wb + i] = pick
       sum += pick === NEG ? muN : muP
@@ -209,7 +294,11 @@ export interface LayerMapping {
   predictedBias: Float64Array
 }
 
-/** The plan of one layer under `mapping` with the multiplier bank `bank` (and its stats). */
+/**
+ * The plan of one layer under `mapping` with the multiplier bank `bank`: expected errors from the
+ * per-index statistics `positions` when given, else from the layer statistics `stats` (which
+ * ALWANN tuning always uses: one tuned code per weight value and layer).
+ */
 export function mapLayer(
   l: IntLayer,
   mapping: Mapping,
@@ -217,9 +306,11 @@ export function mapLayer(
   stats: RowStats,
   rng: Rng,
   opts: BalanceOptions = {},
+  positions?: PositionStats,
 ): LayerMapping {
   const { K, out, wT } = l
-  const modes = assignModes(l, mapping, stats, rng, opts)
+  const model = errorModel(bank, stats, positions)
+  const modes = assignModes(l, mapping, model, rng, opts)
   const tuned = mapping === 'alwann' ? tunedWeights(stats) : undefined
   const off = new Int32Array(out * K)
   const predictedBias = new Float64Array(out)
@@ -231,7 +322,8 @@ export function mapLayer(
       const code = tuned && w !== 0 ? (tuned[w + 128] as number) : w
       off[i] = rowOf(m, code)
       // E[P(code, a)] − w·E[a]: the row's own error plus the change of weight.
-      s += (stats.mu[ri(m, code)] as number) + (code - w) * stats.meanA
+      const meanA = positions ? (positions.meanA[i - c * K] as number) : stats.meanA
+      s += model.mu(m, code, i - c * K) + (code - w) * meanA
     }
     predictedBias[c] = s
   }

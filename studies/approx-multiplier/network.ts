@@ -87,7 +87,7 @@ function build(
 export interface PreparedNet {
   float: FloatNet
   int: IntNet
-  /** Per weighted layer: counts of the activation codes its multipliers see (calibration rows). */
+  /** Per weighted layer: counts of the activation codes its multipliers see per patch index, K·256 (calibration rows). */
   histograms: Float64Array[]
   calibCodes: Uint8Array
   calibLabels: Int32Array
@@ -141,7 +141,7 @@ export async function preparedNet(
         const int = quantizeNet(float, calib, nCal)
         const calibCodes = quantizeInput(int, calib)
         const calibLabels = data.calibration.labels.subarray(0, nCal)
-        const histograms = int.weighted.map(() => new Float64Array(256))
+        const histograms = int.weighted.map((l) => new Float64Array(l.K * 256))
         const exactCalibAcc = top1(
           runInt(int, calibCodes, nCal, { histograms }),
           calibLabels,

@@ -25,8 +25,11 @@ import {
   buildBank,
   EXACT,
   type LayerMapping,
+  layerHistogram,
   type Mapping,
   mapLayer,
+  type PositionStats,
+  positionStats,
   type RowStats,
   rowStats,
 } from './mapping.ts'
@@ -45,6 +48,12 @@ export const ApproxFields = {
   search: z.boolean().default(false),
   /** The search's budget: top-1 drop on the calibration rows, points. @default 1 */
   maxDrop: z.number().positive().default(1),
+  /**
+   * Expected errors from per-index activation histograms (`position`: each input of a dense
+   * layer, each (dy, dx, ci) of a conv patch) or one histogram per layer (`layer`, the brief's
+   * p_ℓ(a)). @default 'position'
+   */
+  statistics: z.enum(['position', 'layer']).default('position'),
   /** Test rows on which the per-filter output error is measured. @default 200 */
   errorExamples: z.number().int().positive().default(200),
   /** Energy config file (JSON); default: the gate-count proxy. */
@@ -62,6 +71,7 @@ export interface ApproxParams {
   level: number
   search: boolean
   maxDrop: number
+  statistics: 'position' | 'layer'
   errorExamples: number
   energyConfig?: string | undefined
 }
@@ -93,7 +103,7 @@ function levelBank(
   const bank = buildBank(exact, neg, pos)
   return {
     bank,
-    stats: prep.histograms.map((h) => rowStats(bank, h)),
+    stats: prep.histograms.map((h) => rowStats(bank, layerHistogram(h))),
     energy: level === 0 ? 1 : multiplierEnergy(energy, p.family, level, 'negative'),
   }
 }
@@ -103,6 +113,7 @@ class Planner {
   private readonly banks = new Map<number, LevelBank>()
   private readonly layers = new Map<string, LayerMapping>()
   private readonly exact = exactLut()
+  private readonly positions = new Map<number, PositionStats>()
   constructor(
     private readonly p: ApproxParams,
     private readonly prep: PreparedNet,
@@ -127,9 +138,18 @@ class Planner {
       const b = this.bank(level)
       const l = this.prep.int.weighted[j] as IntNet['weighted'][number]
       const mapping = level === 0 ? 'exact' : this.mapping
-      m = mapLayer(l, mapping, b.bank, b.stats[j] as RowStats, this.rng.fork(key), {
-        varianceBudget: this.varianceBudget,
-      })
+      let ps = this.positions.get(j)
+      if (!ps && this.p.statistics === 'position')
+        this.positions.set(j, (ps = positionStats(this.prep.histograms[j] as Float64Array, l.K)))
+      m = mapLayer(
+        l,
+        mapping,
+        b.bank,
+        b.stats[j] as RowStats,
+        this.rng.fork(key),
+        { varianceBudget: this.varianceBudget },
+        ps,
+      )
       this.layers.set(key, m)
     }
     return m
