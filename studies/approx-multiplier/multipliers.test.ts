@@ -109,3 +109,20 @@ test('the gate-count proxy prices r1 levels at 1 − 0.8·m/8 and sums MACs × e
     'total',
   )
 })
+
+test('in r1 and r2 the positive LUT is the negative LUT plus a constant per weight', () => {
+  // r1: P − N = w·(2^m − 1) for every a; r2: P − N = Σ_{i+j<k} 2^(i+j) for every (w, a). So a
+  // P/N mix of a filter equals all-negative plus a per-filter constant: balancing the modes is a
+  // bias correction in disguise (the accuracy and the error variance of the two coincide).
+  for (const m of [1, 3]) {
+    const n = r1Lut(m, 'negative')
+    const p = r1Lut(m, 'positive')
+    for (let w = 0; w < 256; w += 17)
+      for (let a = 0; a < 256; a++)
+        assert.equal((p[w * 256 + a] as number) - (n[w * 256 + a] as number), w * (2 ** m - 1))
+  }
+  const n = r2Lut(4, 'negative')
+  const p = r2Lut(4, 'positive')
+  for (let i = 0; i < n.length; i += 101)
+    assert.equal((p[i] as number) - (n[i] as number), 1 + 2 * 2 + 3 * 4 + 4 * 8)
+})
