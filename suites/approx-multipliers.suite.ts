@@ -12,7 +12,8 @@ import { defineSuite } from '../harness/spec/schema.ts'
  * seeds on 300 test / 300 calibration rows, plus the greedy layer/level search (levels ≤ 3) of the
  * balanced and all-negative mappings on the small CNN: about 25 minutes with the machine loaded
  * (~10 % of a core per run), far over its 90 s target; `paper` is 5 seeds × levels 1–6 on 2,000
- * test / 1,000 calibration rows with the search (levels ≤ 6) on all three nets: hours loaded.
+ * test / 1,000 calibration rows, R1 and R2 multipliers, a 0.5 variance budget for the balanced
+ * mapping, and the search (levels ≤ 6) on all three nets: hours loaded.
  */
 
 const NET = {
@@ -150,7 +151,22 @@ export default defineSuite({
         ['cnn'],
       ),
     },
-    paper: { seeds: 5 },
+    paper: {
+      seeds: 5,
+      // R2 (truncated / forced LSB columns, k = 1..6) beside R1; a variance budget for balanced.
+      subjects: Object.fromEntries([
+        [
+          'balanced',
+          {
+            grid: { model: MODELS, level: LEVELS, family: ['r1', 'r2'], varianceBudget: [1, 0.5] },
+          },
+        ],
+        ...BASELINES.map((id) => [
+          id,
+          { grid: { model: MODELS, level: LEVELS, family: ['r1', 'r2'] } },
+        ]),
+      ]),
+    },
   },
   tables: [
     {
