@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
 import {
+  accumulate,
   type FloatNet,
   im2col,
   quantizeInput,
@@ -87,4 +88,40 @@ test('quantizeNet() rejects a negative layer input (zero-point-0 activations)', 
     ],
   }
   assert.throws(() => quantizeNet(bad, Float32Array.of(-1, 0.5), 1), /negative/)
+})
+
+test('accumulate() equals a naive dot product for K not a multiple of the unroll (plain and LUT)', () => {
+  const K = 7
+  const out = 3
+  const R = 5
+  const rng = new Rng(9)
+  const wT = Int8Array.from({ length: out * K }, () => rng.int(255) - 127)
+  const patchesT = Uint8Array.from({ length: K * R }, () => rng.int(256))
+  const l = {
+    kind: 'dense' as const,
+    name: 't',
+    K,
+    out,
+    positions: 1,
+    wT,
+    bias: Int32Array.of(5, -7, 0),
+    sIn: 1,
+    sW: new Float64Array(out).fill(1),
+    sOut: 1,
+    relu: true,
+  }
+  const want = new Int32Array(out * R)
+  for (let c = 0; c < out; c++)
+    for (let r = 0; r < R; r++) {
+      let s = l.bias[c] as number
+      for (let i = 0; i < K; i++) s += (wT[c * K + i] as number) * (patchesT[i * R + r] as number)
+      want[c * R + r] = s
+    }
+  const got = new Int32Array(out * R)
+  accumulate(l, patchesT, R, undefined, got)
+  assert.deepEqual(got, want)
+  const bank = buildBank(exactLut(), r1Lut(1, 'negative'), r1Lut(1, 'positive'))
+  const plan = mapLayer(l, 'exact', bank, rowStats(bank, new Float64Array(256).fill(1)), rng).plan
+  accumulate(l, patchesT, R, plan, got)
+  assert.deepEqual(got, want)
 })
