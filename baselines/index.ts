@@ -1,5 +1,6 @@
 /** Every baseline, listed explicitly: one line per baseline folder (its index.ts exports `subjects`). */
 import type { AnySubject } from '../harness/types.ts'
+import * as approxUniform from './approx-uniform/index.ts'
 import * as bidaf from './bidaf/index.ts'
 import * as centralitySingleTask from './centrality-single-task/index.ts'
 import * as crossEntropy from './cross-entropy/index.ts'
@@ -34,6 +35,7 @@ const faces: readonly { subjects: readonly AnySubject[] }[] = [
   spectralMeanLaplacian,
   centralitySingleTask,
   degreeHeuristic,
+  approxUniform,
 ]
 
 export const baselines: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

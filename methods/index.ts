@@ -5,6 +5,7 @@
 import type { SuiteSummary } from '../harness/report/write.ts'
 import type { AnySubject } from '../harness/types.ts'
 import * as amanda from './amanda/index.ts'
+import * as approxMultiplier from './approx-multiplier/index.ts'
 import * as gnnCentrality from './gnn-centrality/index.ts'
 import * as margin from './margin/index.ts'
 import * as multilayerEmbedding from './multilayer-embedding/index.ts'
@@ -25,6 +26,7 @@ const faces: readonly MethodFace[] = [
   sparseEngine,
   multilayerEmbedding,
   gnnCentrality,
+  approxMultiplier,
 ]
 
 export const methods: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

@@ -1,5 +1,6 @@
 /** The registered suites and their groupings. `npm run bench` runs the `default` group. */
 import type { SuiteSpec } from '../harness/spec/schema.ts'
+import approxMultipliers from './approx-multipliers.suite.ts'
 import denseInference from './dense-inference.suite.ts'
 import gnnCentrality from './gnn-centrality.suite.ts'
 import margin from './margin.suite.ts'
@@ -26,6 +27,7 @@ export const suites: readonly SuiteSpec[] = [
   sparseEncoder,
   multilayerEmbedding,
   gnnCentrality,
+  approxMultipliers,
 ]
 
 const all = suites.map((s) => s.name)
@@ -48,6 +50,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'qa',
     'multilayer-embedding',
     'gnn-centrality',
+    'approx-multipliers',
   ],
   smoke: all,
   full: all,
