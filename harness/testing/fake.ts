@@ -21,7 +21,7 @@ export const numbers: DatasetDef<{ size: number }, number[]> = {
 
 /** Returns the mean of its data scaled by `scale`, after sleeping `sleepMs`; fails when asked. */
 export const scaler: SubjectDef<
-  { scale: number; sleepMs: number; busyMs: number; fail: boolean; skip: boolean },
+  { scale: number; sleepMs: number; busyMs?: number | undefined; fail: boolean; skip: boolean },
   number[]
 > = {
   name: 'scaler',
@@ -31,14 +31,14 @@ export const scaler: SubjectDef<
     scale: z.number().positive().default(1),
     sleepMs: z.number().min(0).default(0),
     /** Compute synchronously this long (blocks the event loop, like a real kernel). */
-    busyMs: z.number().min(0).default(0),
+    busyMs: z.number().min(0).optional(),
     fail: z.boolean().default(false),
     skip: z.boolean().default(false),
   }),
   async run(ctx, { params, dataset }) {
     if (params.sleepMs > 0)
       await sleep(params.sleepMs, undefined, { signal: ctx.signal }).catch(() => {})
-    const until = ctx.now() + params.busyMs
+    const until = ctx.now() + (params.busyMs ?? 0)
     while (ctx.now() < until) {
       // busy: no await, so nothing else on the event loop runs meanwhile
     }
