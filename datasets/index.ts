@@ -7,6 +7,8 @@ import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
 import { sparseMatmul } from './sparse-matmul.ts'
 import { syntheticImages } from './synthetic-images.ts'
+import { brownLm } from './brown-lm.ts'
+import { zipfLm } from './zipf-lm.ts'
 
 export * from './image-data.ts'
 export * from './mnist.ts'
@@ -23,4 +25,6 @@ export const datasets = [
   denseStack,
   sparseMatmul,
   prunedEncoder,
+  brownLm,
+  zipfLm,
 ] as const
