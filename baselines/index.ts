@@ -3,12 +3,14 @@ import type { AnySubject } from '../harness/types.ts'
 import { bidaf } from './bidaf/index.ts'
 import { crossEntropy } from './cross-entropy/index.ts'
 import { csrSpmmBaseline } from './csr-spmm/index.ts'
+import { subjects as denseFfnSubjects } from './dense-ffn/index.ts'
 import { fp32 } from './fp32/index.ts'
 import { mtz } from './mtz/index.ts'
 import { noMerge } from './no-merge/index.ts'
 import { onnxruntimeDense } from './onnxruntime-dense/index.ts'
 import { onnxruntimeEncoder } from './onnxruntime-encoder/index.ts'
 import { onnxruntimeMatmul } from './onnxruntime-matmul/index.ts'
+import { subjects as switchSubjects } from './switch/index.ts'
 import { tfjsDense } from './tfjs-dense/index.ts'
 import { tfjsTraining } from './tfjs-training/index.ts'
 
@@ -24,4 +26,6 @@ export const baselines: readonly AnySubject[] = [
   onnxruntimeMatmul,
   csrSpmmBaseline,
   onnxruntimeEncoder,
+  ...switchSubjects,
+  ...denseFfnSubjects,
 ]

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { brownLm, buildBrownLm, loadBrownFiles, makeBrownLm, splitFiles, stripTags } from './brown-lm.ts'
+import {
+  brownLm,
+  buildBrownLm,
+  loadBrownFiles,
+  makeBrownLm,
+  splitFiles,
+  stripTags,
+} from './brown-lm.ts'
 import { fakeContext } from './fake-context.ts'
 import { tokenCounts } from './lm-corpus.ts'
 

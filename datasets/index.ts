@@ -1,4 +1,6 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
+
+import { brownLm } from './brown-lm.ts'
 import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
@@ -7,7 +9,6 @@ import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
 import { sparseMatmul } from './sparse-matmul.ts'
 import { syntheticImages } from './synthetic-images.ts'
-import { brownLm } from './brown-lm.ts'
 import { zipfLm } from './zipf-lm.ts'
 
 export * from './image-data.ts'

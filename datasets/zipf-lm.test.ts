@@ -18,12 +18,17 @@ test('zipf-lm is deterministic per seed and its next token depends on the curren
   const p = ZipfLmParams.parse({ vocabSize: 64, trainTokens: 50_000, mix: 1 })
   const d = buildZipfLm(p)
   assert.deepEqual(d.train.subarray(0, 100), buildZipfLm(p).train.subarray(0, 100))
-  assert.notDeepEqual(d.train.subarray(0, 100), buildZipfLm({ ...p, seed: 1 }).train.subarray(0, 100))
+  assert.notDeepEqual(
+    d.train.subarray(0, 100),
+    buildZipfLm({ ...p, seed: 1 }).train.subarray(0, 100),
+  )
   // conditional entropy H(next | current) is far below the marginal entropy H(next)
   const V = 64
   const pair = new Float64Array(V * V)
-  for (let i = 0; i + 1 < d.train.length; i++)
-    pair[(d.train[i] as number) * V + (d.train[i + 1] as number)] += 1
+  for (let i = 0; i + 1 < d.train.length; i++) {
+    const k = (d.train[i] as number) * V + (d.train[i + 1] as number)
+    pair[k] = (pair[k] as number) + 1
+  }
   const marg = tokenCounts(d.train, V)
   const n = d.train.length
   let hMarg = 0

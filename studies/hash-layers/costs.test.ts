@@ -13,7 +13,13 @@ const base = { vocabSize: 10, seqLength: 4, dModel: 8, heads: 2 }
 test('countParams() is the number of weights the model holds, for every FFN kind', () => {
   const cfgs: LmConfig[] = [
     { ...base, blocks: [{ kind: 'dense', width: 16 }] },
-    { ...base, blocks: [{ kind: 'routed', experts: 3, width: 16, segments: 2 }, { kind: 'dense', width: 4 }] },
+    {
+      ...base,
+      blocks: [
+        { kind: 'routed', experts: 3, width: 16, segments: 2 },
+        { kind: 'dense', width: 4 },
+      ],
+    },
     { ...base, blocks: [{ kind: 'switch', experts: 5, width: 16, alpha: 0, capacityFactor: 0 }] },
   ]
   for (const cfg of cfgs) {
@@ -37,7 +43,10 @@ test('countParams() and flopsPerToken() match a hand count', () => {
   assert.equal(countParams(sw), 818 + 3 * 280 + 32)
   assert.equal(flopsPerToken(sw), 1312 + 2 * 8 * 4)
   assert.equal(activeParams(sw), 818 + 32)
-  const hash: LmConfig = { ...base, blocks: [{ kind: 'routed', experts: 4, width: 16, segments: 1 }] }
+  const hash: LmConfig = {
+    ...base,
+    blocks: [{ kind: 'routed', experts: 4, width: 16, segments: 1 }],
+  }
   assert.equal(flopsPerToken(hash), 1312)
   assert.equal(activeParams(hash), 818)
 })

@@ -46,7 +46,8 @@ export function matmulInto(
       const av = a[i * inner + k] as number
       if (av === 0) continue
       const bo = k * cols
-      for (let j = 0; j < cols; j++) out[o + j] = (out[o + j] as number) + av * (b[bo + j] as number)
+      for (let j = 0; j < cols; j++)
+        out[o + j] = (out[o + j] as number) + av * (b[bo + j] as number)
     }
   }
 }
@@ -123,13 +124,13 @@ function routedLinearInto(
 export function ffnForward(
   w: ArrayWeights,
   spec: FfnSpec,
-  block: number,
+  /** Weight-name prefix of the block (`b${index}`). */
+  p: string,
   h: Float32Array,
   n: number,
   d: number,
   routes: Int32Array[] | undefined,
 ): Float32Array {
-  const p = `b${block}`
   if (spec.kind === 'dense') {
     const hidden = new Float32Array(n * spec.width)
     matmulInto(h, n, d, at(w, `${p}.ffn1.w`), spec.width, at(w, `${p}.ffn1.b`), hidden)
@@ -162,7 +163,7 @@ export function ffnForward(
     assigns = [a]
   } else {
     if (!routes || routes.length !== spec.segments)
-      throw new TypeError(`Cannot run inference: block ${block} needs ${spec.segments} route arrays`)
+      throw new TypeError(`Cannot run inference: block ${p} needs ${spec.segments} route arrays`)
     assigns = routes
   }
   const segments = assigns.length
@@ -172,17 +173,47 @@ export function ffnForward(
   const bufIn = new Float32Array(n * Math.max(d, spec.width))
   const bufOut = new Float32Array(n * Math.max(d, spec.width))
   const hidden = new Float32Array(n * spec.width)
-  const ws = (s: number, k: string) =>
-    Array.from({ length: K }, (_, e) => at(w, `${p}.e${e}.s${s}.${k}`))
+  // expert e's slice of a stacked [K, ...] weight
+  const ws = (s: number, k: string) => {
+    const all = at(w, `${p}.s${s}.${k}`)
+    const size = all.length / K
+    return Array.from({ length: K }, (_, e) => all.subarray(e * size, (e + 1) * size))
+  }
   groups.forEach((g, s) => {
-    routedLinearInto(h, d, g, ws(s, 'w1'), ws(s, 'b1'), seg1, hidden, spec.width, s * seg1, bufIn, bufOut)
+    routedLinearInto(
+      h,
+      d,
+      g,
+      ws(s, 'w1'),
+      ws(s, 'b1'),
+      seg1,
+      hidden,
+      spec.width,
+      s * seg1,
+      bufIn,
+      bufOut,
+    )
   })
   relu(hidden)
   const out = new Float32Array(n * d)
   groups.forEach((g, s) => {
-    routedLinearInto(hidden, spec.width, g, ws(s, 'w2'), ws(s, 'b2'), seg2, out, d, s * seg2, bufIn, bufOut)
+    routedLinearInto(
+      hidden,
+      spec.width,
+      g,
+      ws(s, 'w2'),
+      ws(s, 'b2'),
+      seg2,
+      out,
+      d,
+      s * seg2,
+      bufIn,
+      bufOut,
+    )
   })
-  if (gate) for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = (out[i * d + j] as number) * (gate[i] as number)
+  if (gate)
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < d; j++) out[i * d + j] = (out[i * d + j] as number) * (gate[i] as number)
   return out
 }
 
@@ -209,7 +240,8 @@ export function inferLogits(
   for (let i = 0; i < n; i++) {
     const id = ids[i] as number
     const pi = i % t
-    for (let j = 0; j < d; j++) x[i * d + j] = (tok[id * d + j] as number) + (pos[pi * d + j] as number)
+    for (let j = 0; j < d; j++)
+      x[i * d + j] = (tok[id * d + j] as number) + (pos[pi * d + j] as number)
   }
   const q = new Float32Array(n * d)
   const k = new Float32Array(n * d)
@@ -247,14 +279,15 @@ export function inferLogits(
           for (let j = 0; j <= i; j++) {
             const wj = (scores[j] as number) / z
             const vj = (b * t + j) * d + hd * dh
-            for (let c = 0; c < dh; c++) ctx[qi + c] = (ctx[qi + c] as number) + wj * (v[vj + c] as number)
+            for (let c = 0; c < dh; c++)
+              ctx[qi + c] = (ctx[qi + c] as number) + wj * (v[vj + c] as number)
           }
         }
     matmulInto(ctx, n, d, at(w, `${p}.o.w`), d, at(w, `${p}.o.b`), att)
     for (let i = 0; i < n * d; i++) x[i] = (x[i] as number) + (att[i] as number)
     const h2 = layerNormInto(x, n, d, at(w, `${p}.ln2.g`), at(w, `${p}.ln2.b`))
     const router = routers[l]
-    const f2 = ffnForward(w, spec, l, h2, n, d, router ? router(f) : undefined)
+    const f2 = ffnForward(w, spec, p, h2, n, d, router ? router(f) : undefined)
     for (let i = 0; i < n * d; i++) x[i] = (x[i] as number) + (f2[i] as number)
   })
   const hf = layerNormInto(x, n, d, at(w, 'ln_f.g'), at(w, 'ln_f.b'))

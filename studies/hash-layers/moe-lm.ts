@@ -7,9 +7,10 @@
  *   per block: x += Wo·MHA_causal(LN1(x));  x += FFN(LN2(x))
  *   logits = LN_f(x)·Wout + bout
  *
- * Routed FFNs dispatch by gather / scatter: the rows of each expert are gathered, multiplied by
- * that expert's weights, concatenated, and put back in token order by a second gather (tfjs has
- * gradients for gather, none for scatter). `dispatch: 'mask'` computes every expert on every row
+ * Routed FFNs dispatch by gather / scatter: the rows of each expert are gathered into K padded
+ * slabs, multiplied by the stacked expert weights in one batched matmul, and put back in token
+ * order by a second gather (tfjs has gradients for gather, none for scatter); the op count does
+ * not grow with K. `dispatch: 'mask'` computes every expert on every row
  * and masks instead: the same function, K× the work, kept to check the gradients of the first.
  * Tokens a Switch expert drops (over capacity) get a zero FFN output (the residual carries them).
  */
@@ -97,17 +98,17 @@ export function initWeights(cfg: LmConfig, rng: Rng): Weights {
       throw new RangeError(
         `Cannot build block ${l}: ${segments} segments must divide the width ${spec.width} and dModel ${d}`,
       )
-    for (let e = 0; e < spec.experts; e++)
-      for (let s = 0; s < segments; s++) {
-        // segment s of expert e: A (d -> width/segments) and B (width -> d/segments)
-        add(`${p}.e${e}.s${s}.w1`, normalInit(rng, [d, spec.width / segments], 1 / Math.sqrt(d)))
-        add(`${p}.e${e}.s${s}.b1`, constInit([spec.width / segments], 0))
-        add(
-          `${p}.e${e}.s${s}.w2`,
-          normalInit(rng, [spec.width, d / segments], 1 / Math.sqrt(spec.width)),
-        )
-        add(`${p}.e${e}.s${s}.b2`, constInit([d / segments], 0))
-      }
+    const K = spec.experts
+    for (let s = 0; s < segments; s++) {
+      // segment s of every expert, stacked on axis 0: A (d -> width/segments), B (width -> d/segments)
+      add(`${p}.s${s}.w1`, normalInit(rng, [K, d, spec.width / segments], 1 / Math.sqrt(d)))
+      add(`${p}.s${s}.b1`, constInit([K, spec.width / segments], 0))
+      add(
+        `${p}.s${s}.w2`,
+        normalInit(rng, [K, spec.width, d / segments], 1 / Math.sqrt(spec.width)),
+      )
+      add(`${p}.s${s}.b2`, constInit([K, d / segments], 0))
+    }
     if (spec.kind === 'switch') add(`${p}.router`, normalInit(rng, [d, spec.experts], 0.02))
   })
   norm('ln_f')
@@ -131,10 +132,17 @@ function linear(x: tf.Tensor2D, w: Weights, name: string): tf.Tensor2D {
   return tf.add(tf.matMul(x, get(w, `${name}.w`)), get(w, `${name}.b`)) as tf.Tensor2D
 }
 
-/** Rows of each expert (in token order, truncated to `capacity`) and where each row comes back. */
+/**
+ * Rows of each expert (in token order, truncated to `capacity`) laid out in K slabs of `slab`
+ * rows (the largest group), and where each token comes back from.
+ */
 export interface DispatchPlan {
   groups: Int32Array[]
-  /** Row of token i in concat(groups' outputs); `kept` (one past the end) = dropped: zero row. */
+  /** Rows per expert slab (the largest kept group, at least 1). */
+  slab: number
+  /** K·slab source rows: the token of each slot, or n (a zero row) for padding. */
+  slots: Int32Array
+  /** Slot of token i (e·slab + rank), or K·slab (a zero row) when dropped. */
   inverse: Int32Array
   kept: number
 }
@@ -145,49 +153,60 @@ export function planDispatch(
   experts: number,
   capacity = Number.POSITIVE_INFINITY,
 ): DispatchPlan {
+  const n = assign.length
   const lists: number[][] = Array.from({ length: experts }, () => [])
-  for (let i = 0; i < assign.length; i++) {
+  for (let i = 0; i < n; i++) {
     const list = lists[assign[i] as number] as number[]
     if (list.length < capacity) list.push(i)
   }
-  const kept = lists.reduce((a, l) => a + l.length, 0)
-  const inverse = new Int32Array(assign.length).fill(kept)
-  let row = 0
-  for (const list of lists) for (const i of list) inverse[i] = row++
-  return { groups: lists.map((l) => Int32Array.from(l)), inverse, kept }
+  const slab = Math.max(1, ...lists.map((l) => l.length))
+  const slots = new Int32Array(experts * slab).fill(n)
+  const inverse = new Int32Array(n).fill(experts * slab)
+  let kept = 0
+  lists.forEach((list, e) => {
+    list.forEach((i, r) => {
+      slots[e * slab + r] = i
+      inverse[i] = e * slab + r
+    })
+    kept += list.length
+  })
+  return { groups: lists.map((l) => Int32Array.from(l)), slab, slots, inverse, kept }
 }
 
 /**
- * y[i] = x[i]·W[e(i)] + b[e(i)] for the kept tokens, 0 for dropped ones; gather/scatter or
- * compute-all-and-mask.
+ * y[i] = x[i]·W[e(i)] + b[e(i)] for the kept tokens, 0 for dropped ones, with W [K, in, out]
+ * and b [K, out]. `gather`: the tokens of each expert are gathered into K padded slabs, one
+ * batched matmul, and gathered back (padding rows are computed but never read). `mask`: every
+ * expert on every token, masked.
  */
 export function routedLinear(
   x: tf.Tensor2D,
-  ws: readonly tf.Tensor2D[],
-  bs: readonly tf.Tensor1D[],
+  w: tf.Tensor3D,
+  b: tf.Tensor2D,
   plan: DispatchPlan,
   dispatch: 'gather' | 'mask',
 ): tf.Tensor2D {
-  const out = (ws[0] as tf.Tensor2D).shape[1]
+  const [K, inDim, out] = w.shape
+  const n = x.shape[0]
   if (dispatch === 'mask') {
-    const n = x.shape[0]
-    let acc: tf.Tensor2D = tf.zeros([n, out])
+    const m = new Float32Array(K * n)
     plan.groups.forEach((rows, e) => {
-      const m = new Float32Array(n)
-      for (const i of rows) m[i] = 1
-      const y = tf.add(tf.matMul(x, ws[e] as tf.Tensor2D), bs[e] as tf.Tensor1D)
-      acc = tf.add(acc, tf.mul(y, tf.tensor2d(m, [n, 1])))
+      for (const i of rows) m[e * n + i] = 1
     })
-    return acc
+    const all = tf.add(tf.matMul(tf.broadcastTo(x, [K, n, inDim]), w), tf.expandDims(b, 1))
+    return tf.sum(tf.mul(all, tf.tensor3d(m, [K, n, 1])), 0) as tf.Tensor2D
   }
-  const parts: tf.Tensor2D[] = []
-  plan.groups.forEach((rows, e) => {
-    if (rows.length === 0) return
-    const xe = tf.gather(x, tf.tensor1d(rows, 'int32'))
-    parts.push(tf.add(tf.matMul(xe, ws[e] as tf.Tensor2D), bs[e] as tf.Tensor1D))
-  })
-  parts.push(tf.zeros([1, out]))
-  return tf.gather(tf.concat(parts, 0), tf.tensor1d(plan.inverse, 'int32'))
+  const padded = tf.concat([x, tf.zeros([1, inDim])], 0)
+  const slabs = tf.reshape(tf.gather(padded, tf.tensor1d(plan.slots, 'int32')), [
+    K,
+    plan.slab,
+    inDim,
+  ]) as tf.Tensor3D
+  const y = tf.reshape(tf.add(tf.matMul(slabs, w), tf.expandDims(b, 1)), [K * plan.slab, out])
+  return tf.gather(
+    tf.concat([y, tf.zeros([1, out])], 0),
+    tf.tensor1d(plan.inverse, 'int32'),
+  ) as tf.Tensor2D
 }
 
 /** The K-expert FFN of block `p` with one plan per segment. */
@@ -195,18 +214,15 @@ function expertFfn(
   h: tf.Tensor2D,
   w: Weights,
   p: string,
-  experts: number,
   plans: readonly DispatchPlan[],
   dispatch: 'gather' | 'mask',
 ): tf.Tensor2D {
-  const weights = (s: number, k: 'w1' | 'b1' | 'w2' | 'b2') =>
-    Array.from({ length: experts }, (_, e) => get(w, `${p}.e${e}.s${s}.${k}`))
   const v = plans.map((plan, s) =>
     tf.relu(
       routedLinear(
         h,
-        weights(s, 'w1') as tf.Tensor2D[],
-        weights(s, 'b1') as tf.Tensor1D[],
+        get(w, `${p}.s${s}.w1`) as tf.Tensor3D,
+        get(w, `${p}.s${s}.b1`) as tf.Tensor2D,
         plan,
         dispatch,
       ),
@@ -216,8 +232,8 @@ function expertFfn(
   const outs = plans.map((plan, s) =>
     routedLinear(
       hidden,
-      weights(s, 'w2') as tf.Tensor2D[],
-      weights(s, 'b2') as tf.Tensor1D[],
+      get(w, `${p}.s${s}.w2`) as tf.Tensor3D,
+      get(w, `${p}.s${s}.b2`) as tf.Tensor2D,
       plan,
       dispatch,
     ),
@@ -274,7 +290,7 @@ export function forward(
       if (!r || r.length !== spec.segments)
         throw new TypeError(`Cannot run the LM: block ${l} needs ${spec.segments} route arrays`)
       const plans = r.map((a) => planDispatch(a, spec.experts))
-      f = expertFfn(h, w, p, spec.experts, plans, dispatch)
+      f = expertFfn(h, w, p, plans, dispatch)
       chosen.push(r[0])
       dropped.push(undefined)
     } else {
@@ -288,7 +304,7 @@ export function forward(
           : Number.POSITIVE_INFINITY
       const plan = planDispatch(Int32Array.from(assign), K, capacity)
       const gate = tf.sum(tf.mul(probs, tf.oneHot(top, K)), 1, true)
-      f = tf.mul(expertFfn(h, w, p, K, [plan], dispatch), gate) as tf.Tensor2D
+      f = tf.mul(expertFfn(h, w, p, [plan], dispatch), gate) as tf.Tensor2D
       if (spec.alpha > 0) {
         const frac = new Float32Array(K)
         for (const e of assign) frac[e] = (frac[e] as number) + 1 / n
