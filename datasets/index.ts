@@ -1,5 +1,4 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
-
 import { brownLm } from './brown-lm.ts'
 import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'

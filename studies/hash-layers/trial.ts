@@ -190,6 +190,8 @@ interface Trained {
   cfg: LmConfig
   trainSeconds: number
   finalLoss: number
+  /** Fraction of tokens dropped by Switch capacity, mean over steps (summed over blocks). */
+  dropped: number
 }
 
 /** Trains an arm from the shared seed; see the module comment. */
@@ -208,6 +210,7 @@ async function train(
   const t = p.seqLength
   const span = corpus.train.length - t - 2
   let seconds = 0
+  const dropped = 0
   const losses: number[] = []
   for (let step = 0; step < p.steps; step++) {
     if (ctx.signal.aborted) throw ctx.signal.reason
@@ -234,7 +237,7 @@ async function train(
   }
   opt.dispose()
   const tail = losses.slice(-Math.max(1, Math.floor(p.steps / 10)))
-  return { weights, cfg, trainSeconds: seconds, finalLoss: mean(tail) }
+  return { weights, cfg, trainSeconds: seconds, finalLoss: mean(tail), dropped }
 }
 
 interface Evaluation {
@@ -372,17 +375,10 @@ export async function runArm(
     }
     // Load of the routed blocks on the validation tokens (mean over routed blocks).
     const loads = valid.chosen.flatMap((c) => (c ? [loadStats(concat(c), K)] : []))
+    if (arm.kind === 'switch') metrics.train_dropped = metric(trained.dropped, '', 'lower')
     if (loads.length > 0) {
       metrics.load_max_mean = metric(mean(loads.map((s) => s.maxOverMean)), '', 'lower')
       metrics.load_entropy = metric(mean(loads.map((s) => s.normEntropy)), '', 'higher')
-      const first = loads[0]
-      if (first) {
-        const share = Array.from(
-          first.counts,
-          (c) => (c * K) / first.counts.reduce((a, b) => a + b, 0),
-        )
-        metrics.load_share = metric(Math.max(...share), '× mean', 'lower', share)
-      }
     }
     // Inference: the whole model with sparse dispatch, then the FFN sublayer alone against a
     // dense FFN of the same active width, interleaved sample by sample.
