@@ -2,6 +2,7 @@
 import type { SuiteSpec } from '../harness/spec/schema.ts'
 import denseInference from './dense-inference.suite.ts'
 import hashLayers from './hash-layers.suite.ts'
+import hashLayersZipf from './hash-layers-zipf.suite.ts'
 import margin from './margin.suite.ts'
 import pam from './pam.suite.ts'
 import qa from './qa.suite.ts'
@@ -24,6 +25,7 @@ export const suites: readonly SuiteSpec[] = [
   sparseMlp,
   sparseEncoder,
   hashLayers,
+  hashLayersZipf,
 ]
 
 const all = suites.map((s) => s.name)
