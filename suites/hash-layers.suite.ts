@@ -41,9 +41,11 @@ function arms(common: Record<string, unknown>, kCore: number[], kOther: number[]
  * Cost on the 2-core reference machine (wasm, one thread): `smoke` ~20 s; `default` 45 trials
  * (dense, 4 core arms at K ∈ {4, 16}, the other 6 arms at K = 8; 3 seeds; 80 steps of 8×32
  * tokens, vocabulary 1,000): about 90 s unloaded, several times that on a loaded machine;
- * `paper` (d = 64, 4 layers, 8k vocabulary, 2,000 steps of 16×64 tokens, 10 arms × K ∈ {4, 8,
- * 16, 32} + dense, 3 seeds = 123 trials) is of the order of 10-20 CPU-hours at the measured
- * ~10 steps/s of the small model scaled by its FLOPs: run it sharded (`--shard i/n`).
+ * `paper` (d = 64, 4 layers, 8k vocabulary, 2,000 steps of 16×64 tokens = 2M tokens per arm,
+ * 10 arms × K ∈ {4, 8, 16, 32} + dense, 3 seeds = 123 trials): not run. Estimate: the default
+ * trained at ~4,400 tokens per CPU-second; the paper model costs ~10× the FLOPs per token (the
+ * 8k-word output layer), so ~1.3 CPU-hours per trial, ~150 CPU-hours in all: shard it
+ * (`--shard i/n`).
  */
 export default defineSuite({
   name: 'hash-layers',
