@@ -40,7 +40,9 @@ function arms(common: Record<string, unknown>, kCore: number[], kOther: number[]
  *
  * Cost on the 2-core reference machine (wasm, one thread): `smoke` ~20 s; `default` 45 trials
  * (dense, 4 core arms at K ∈ {4, 16}, the other 6 arms at K = 8; 3 seeds; 80 steps of 8×32
- * tokens, vocabulary 1,000): about 90 s unloaded, several times that on a loaded machine;
+ * tokens, vocabulary 1,000): 972 s measured on the loaded machine; from its CPU time (~4,400
+ * training tokens per CPU-second, ~7 CPU-s per trial) about 5 minutes unloaded, so **over the 90 s
+ * budget** it declares (fewer tokens per arm leave the comparison inside the seed noise);
  * `paper` (d = 64, 4 layers, 8k vocabulary, 2,000 steps of 16×64 tokens = 2M tokens per arm,
  * 10 arms × K ∈ {4, 8, 16, 32} + dense, 3 seeds = 123 trials): not run. Estimate: the default
  * trained at ~4,400 tokens per CPU-second; the paper model costs ~10× the FLOPs per token (the
