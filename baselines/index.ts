@@ -7,6 +7,7 @@ import * as crossEntropy from './cross-entropy/index.ts'
 import * as csrSpmm from './csr-spmm/index.ts'
 import * as deepwalkLayers from './deepwalk-layers/index.ts'
 import * as degreeHeuristic from './degree-heuristic/index.ts'
+import * as denseFfn from './dense-ffn/index.ts'
 import * as fp32 from './fp32/index.ts'
 import * as louvain from './louvain/index.ts'
 import * as mtz from './mtz/index.ts'
@@ -15,6 +16,7 @@ import * as onnxruntimeDense from './onnxruntime-dense/index.ts'
 import * as onnxruntimeEncoder from './onnxruntime-encoder/index.ts'
 import * as onnxruntimeMatmul from './onnxruntime-matmul/index.ts'
 import * as spectralMeanLaplacian from './spectral-mean-laplacian/index.ts'
+import * as switchFfn from './switch/index.ts'
 import * as tfjsDense from './tfjs-dense/index.ts'
 import * as tfjsTraining from './tfjs-training/index.ts'
 
@@ -36,6 +38,8 @@ const faces: readonly { subjects: readonly AnySubject[] }[] = [
   centralitySingleTask,
   degreeHeuristic,
   approxUniform,
+  switchFfn,
+  denseFfn,
 ]
 
 export const baselines: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

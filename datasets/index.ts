@@ -1,5 +1,6 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
 
+import { brownLm } from './brown-lm.ts'
 import { centralityGraphs } from './centrality-graphs.ts'
 import { denseStack } from './dense-stack.ts'
 import { footballMultiplex } from './football-multiplex.ts'
@@ -10,6 +11,7 @@ import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
 import { singleLayerGraphs } from './single-layer-graphs.ts'
 import { syntheticImages } from './synthetic-images.ts'
+import { zipfLm } from './zipf-lm.ts'
 
 export * from './image-data.ts'
 export * from './mnist.ts'
@@ -28,4 +30,6 @@ export const datasets = [
   footballMultiplex,
   singleLayerGraphs,
   centralityGraphs,
+  brownLm,
+  zipfLm,
 ] as const

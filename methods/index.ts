@@ -7,6 +7,7 @@ import type { AnySubject } from '../harness/types.ts'
 import * as amanda from './amanda/index.ts'
 import * as approxMultiplier from './approx-multiplier/index.ts'
 import * as gnnCentrality from './gnn-centrality/index.ts'
+import * as hashLayers from './hash-layers/index.ts'
 import * as margin from './margin/index.ts'
 import * as multilayerEmbedding from './multilayer-embedding/index.ts'
 import * as pam from './pam/index.ts'
@@ -27,6 +28,7 @@ const faces: readonly MethodFace[] = [
   multilayerEmbedding,
   gnnCentrality,
   approxMultiplier,
+  hashLayers,
 ]
 
 export const methods: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

@@ -3,6 +3,8 @@ import type { SuiteSpec } from '../harness/spec/schema.ts'
 import approxMultipliers from './approx-multipliers.suite.ts'
 import denseInference from './dense-inference.suite.ts'
 import gnnCentrality from './gnn-centrality.suite.ts'
+import hashLayers from './hash-layers.suite.ts'
+import hashLayersZipf from './hash-layers-zipf.suite.ts'
 import margin from './margin.suite.ts'
 import multilayerEmbedding from './multilayer-embedding.suite.ts'
 import pam from './pam.suite.ts'
@@ -28,6 +30,8 @@ export const suites: readonly SuiteSpec[] = [
   multilayerEmbedding,
   gnnCentrality,
   approxMultipliers,
+  hashLayers,
+  hashLayersZipf,
 ]
 
 const all = suites.map((s) => s.name)
@@ -51,6 +55,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'multilayer-embedding',
     'gnn-centrality',
     'approx-multipliers',
+    'hash-layers',
   ],
   smoke: all,
   full: all,
