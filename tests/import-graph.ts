@@ -31,7 +31,7 @@ export interface ImportEdge {
 }
 
 const IMPORT =
-  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g
 
 /** Every relative import of every .ts file under the given top-level folders. */
 export function importEdges(root: string, folders = Object.keys(ALLOWED)): ImportEdge[] {
@@ -50,7 +50,7 @@ export function importEdges(root: string, folders = Object.keys(ALLOWED)): Impor
       else if (name.endsWith('.ts')) {
         const from = relative(root, path).split(sep).join('/')
         for (const m of readFileSync(path, 'utf8').matchAll(IMPORT)) {
-          const spec = (m[1] ?? m[2]) as string
+          const spec = (m[1] ?? m[2] ?? m[3]) as string
           const to = normalize(join(dirname(from), spec))
             .split(sep)
             .join('/')
