@@ -2,6 +2,7 @@
 import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
+import { mnistSegmentation } from './mnist-segmentation.ts'
 import { prunedEncoder } from './pruned-encoder.ts'
 import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'
@@ -23,4 +24,5 @@ export const datasets = [
   denseStack,
   sparseMatmul,
   prunedEncoder,
+  mnistSegmentation,
 ] as const
