@@ -11,6 +11,10 @@ import { onnxruntimeEncoder } from './onnxruntime-encoder/index.ts'
 import { onnxruntimeMatmul } from './onnxruntime-matmul/index.ts'
 import { tfjsDense } from './tfjs-dense/index.ts'
 import { tfjsTraining } from './tfjs-training/index.ts'
+import { subjects as fcnSubjects } from './fcn/index.ts'
+import { subjects as gloreSubjects } from './glore/index.ts'
+import { subjects as nonLocalSubjects } from './non-local/index.ts'
+import { subjects as seBlockSubjects } from './se-block/index.ts'
 
 export const baselines: readonly AnySubject[] = [
   onnxruntimeDense,
@@ -24,4 +28,8 @@ export const baselines: readonly AnySubject[] = [
   onnxruntimeMatmul,
   csrSpmmBaseline,
   onnxruntimeEncoder,
+  ...fcnSubjects,
+  ...nonLocalSubjects,
+  ...gloreSubjects,
+  ...seBlockSubjects,
 ]

@@ -4,8 +4,8 @@ import { fakeContext } from './fake-context.ts'
 import {
   BACKGROUND,
   generateMnistSegmentation,
-  makeMnistSegmentation,
   MnistSegmentationParams,
+  makeMnistSegmentation,
   mnistSegmentation,
   resizeDigit,
 } from './mnist-segmentation.ts'

@@ -5,6 +5,7 @@ import { largeMargin } from './margin/index.ts'
 import { pam } from './pam/index.ts'
 import { quantizationMethods } from './quantization/index.ts'
 import { sparseEngineSubjects } from './sparse-engine/subject.ts'
+import { subjects as squeezeReasoningSubjects } from './squeeze-reasoning/index.ts'
 
 export const methods: readonly AnySubject[] = [
   pam,
@@ -12,4 +13,5 @@ export const methods: readonly AnySubject[] = [
   amanda,
   largeMargin,
   ...sparseEngineSubjects,
+  ...squeezeReasoningSubjects,
 ]
