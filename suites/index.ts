@@ -9,6 +9,7 @@ import quantization from './quantization.suite.ts'
 import sparseEncoder from './sparse-encoder.suite.ts'
 import sparseEngine from './sparse-engine.suite.ts'
 import sparseMlp from './sparse-mlp.suite.ts'
+import squeezeReasoning from './squeeze-reasoning.suite.ts'
 import trainingThroughput from './training-throughput.suite.ts'
 
 export const suites: readonly SuiteSpec[] = [
@@ -22,6 +23,7 @@ export const suites: readonly SuiteSpec[] = [
   sparseEngine,
   sparseMlp,
   sparseEncoder,
+  squeezeReasoning,
 ]
 
 const all = suites.map((s) => s.name)
@@ -42,6 +44,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'quantization',
     'margin',
     'qa',
+    'squeeze-reasoning',
   ],
   smoke: all,
   full: all,

@@ -25,7 +25,7 @@ test('GloRe builds gloreParams() scalars, keeps the shape and trains every varia
   const store = new ParamStore(new Rng(1))
   const block = buildGlore(store, widths)
   assert.equal(store.count(), gloreParams(widths))
-  const x = tf.randomNormal([2, 3, 5, 16], 0, 1, 'float32', 1)
+  const x = tf.randomNormal([2, 3, 5, 16], 0, 1, 'float32', 1) as tf.Tensor4D
   assert.deepEqual(block.apply(x, false).shape, [2, 3, 5, 16])
   const { grads } = tf.variableGrads(
     () => tf.mean(tf.square(block.apply(x, true))) as tf.Scalar,

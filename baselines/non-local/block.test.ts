@@ -21,7 +21,7 @@ test('non-local builds nonLocalParams() scalars and starts as the identity (BN Î
   const store = new ParamStore(new Rng(1))
   const block = buildNonLocal(store, widths)
   assert.equal(store.count(), nonLocalParams(widths))
-  const x = tf.randomNormal([2, 3, 5, 8], 0, 1, 'float32', 1)
+  const x = tf.randomNormal([2, 3, 5, 8], 0, 1, 'float32', 1) as tf.Tensor4D
   const y = block.apply(x, false)
   assert.deepEqual(y.shape, [2, 3, 5, 8])
   assert.ok(tf.max(tf.abs(tf.sub(y, x))).dataSync()[0]! < 1e-6)

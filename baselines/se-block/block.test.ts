@@ -16,7 +16,7 @@ test('SE costs 2·HW·C + 2·C·C′ MACs and builds seParams() scalars', async 
   const store = new ParamStore(new Rng(1))
   const block = buildSe(store, widths)
   assert.equal(store.count(), seParams(widths))
-  const x = tf.abs(tf.randomNormal([2, 3, 5, 8], 0, 1, 'float32', 1))
+  const x = tf.abs(tf.randomNormal([2, 3, 5, 8], 0, 1, 'float32', 1) as tf.Tensor4D)
   const y = block.apply(x, false)
   assert.deepEqual(y.shape, [2, 3, 5, 8])
   // a sigmoid gate in (0, 1): |y| <= |x| everywhere

@@ -145,7 +145,7 @@ test('SR trains: every variable of the block gets a non-zero gradient', async ()
   await initTfjs({ prefer: 'wasm' })
   const store = new ParamStore(new Rng(2))
   const block = buildSqueezeReasoning(store, { channels: 8, inner: 4, nodes: 2 })
-  const x = tf.randomNormal([2, 4, 4, 8], 0, 1, 'float32', 5)
+  const x = tf.randomNormal([2, 4, 4, 8], 0, 1, 'float32', 5) as tf.Tensor4D
   const target = tf.randomNormal([2, 4, 4, 8], 0, 1, 'float32', 6)
   const { grads } = tf.variableGrads(
     () => tf.mean(tf.square(tf.sub(block.apply(x, true), target))) as tf.Scalar,
