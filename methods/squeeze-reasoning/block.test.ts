@@ -48,7 +48,7 @@ function reference(
   Cp: number,
   N: number,
   w: Float32Array[],
-): Float32Array {
+): { a: Float64Array; out: Float32Array } {
   const [wt, wp, wg, adj, , , state, , , wz, gnG, gnB] = w as Float32Array[]
   const d = Cp / N
   const bn = 1 / Math.sqrt(1 + 1e-5)
@@ -110,35 +110,48 @@ function reference(
           gnB![o]! +
           x[p * C + o]!
   }
-  return out
+  return { a, out }
 }
 
 test('SR forward equals a loop reference with the strided split and the row-major unsqueeze', async () => {
   await initTfjs({ prefer: 'wasm' })
-  const C = 8
-  const Cp = 4
-  const N = 2
-  const store = new ParamStore(new Rng(3))
-  const block = buildSqueezeReasoning(store, { channels: C, inner: Cp, nodes: N })
-  // Non-trivial norm affines, so that a wrong channel order would show.
-  const gn = store.variables.at(-2) as tf.Variable
-  gn.assign(tf.tensor1d(Array.from({ length: C }, (_, i) => 0.5 + 0.1 * i)))
-  const rng = new Rng(9)
-  const x = Float32Array.from({ length: 3 * 2 * C }, () => rng.normal())
-  const y = tf.tidy(() => block.apply(tf.tensor4d(x, [1, 3, 2, C]), false))
-  const got = y.dataSync()
-  const want = reference(
-    x,
-    6,
-    C,
-    Cp,
-    N,
-    store.variables.map((v) => v.dataSync() as Float32Array),
-  )
-  for (let i = 0; i < want.length; i++)
-    assert.ok(Math.abs(got[i]! - want[i]!) < 1e-3, `${i}: ${got[i]} vs ${want[i]}`)
-  y.dispose()
-  store.dispose()
+  // N ≠ d, so that swapping the split's or the unsqueeze's order changes a.
+  for (const [C, Cp, N] of [
+    [8, 4, 2],
+    [12, 6, 2],
+    [12, 6, 3],
+  ] as const) {
+    const store = new ParamStore(new Rng(3))
+    const block = buildSqueezeReasoning(store, { channels: C, inner: Cp, nodes: N })
+    // Non-trivial norm affines, so that a wrong channel order would show.
+    const gn = store.variables.at(-2) as tf.Variable
+    gn.assign(tf.tensor1d(Array.from({ length: C }, (_, i) => 0.5 + 0.1 * i)))
+    const rng = new Rng(9)
+    const x = Float32Array.from({ length: 3 * 2 * C }, () => rng.normal())
+    const want = reference(
+      x,
+      6,
+      C,
+      Cp,
+      N,
+      store.variables.map((v) => v.dataSync() as Float32Array),
+    )
+    const xt = tf.tensor4d(x, [1, 3, 2, C])
+    const a = block.reweighting(xt, false).dataSync()
+    assert.ok(
+      want.a.some((v) => v > 0),
+      'the test needs some positive channel weights',
+    )
+    for (let i = 0; i < Cp; i++)
+      assert.ok(
+        Math.abs(a[i]! - want.a[i]!) < 1e-3 * (1 + Math.abs(want.a[i]!)),
+        `a[${i}]: ${a[i]} vs ${want.a[i]}`,
+      )
+    const got = block.apply(xt, false).dataSync()
+    for (let i = 0; i < want.out.length; i++)
+      assert.ok(Math.abs(got[i]! - want.out[i]!) < 1e-3, `${i}: ${got[i]} vs ${want.out[i]}`)
+    store.dispose()
+  }
 })
 
 test('SR trains: every variable of the block gets a non-zero gradient', async () => {

@@ -9,6 +9,10 @@
  *             -> Z2 = ReLU(BN_d(Z1 W_gᵀ))                  state update over features
  *             -> a[n·d + k] = Z2[n,k]                      row-major unsqueeze (another order)
  *             -> Y = GN_C′(W_z(a ⊙ T)) + X                 no sigmoid; W_z grouped C′ -> C
+ *
+ * Note: GN's C′ groups are exactly the C/C′ outputs of one W_z group, all scaled by the same
+ * a_c ≥ 0, so GN divides the size of a_c out again: what survives is whether a_c is zero (the
+ * group collapses to GN's β) and, for tiny features, the ε of GN. The block is kept as specified.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { HeadBlock, HeadDef, HeadWidths } from '../../studies/segmentation/head.ts'
@@ -39,7 +43,15 @@ function groupExpansion(inner: number, channels: number): tf.Tensor2D {
   return tf.tensor2d(e, [inner, channels])
 }
 
-export function buildSqueezeReasoning(store: ParamStore, widths: HeadWidths): HeadBlock {
+/** The SR block, plus its channel weights a alone (for tests and inspection). */
+export interface SqueezeReasoningBlock extends HeadBlock {
+  reweighting(x: tf.Tensor4D, training: boolean): tf.Tensor2D
+}
+
+export function buildSqueezeReasoning(
+  store: ParamStore,
+  widths: HeadWidths,
+): SqueezeReasoningBlock {
   check(widths)
   const { channels: C, inner: Cp, nodes: N } = widths
   const d = Cp / N
@@ -53,25 +65,31 @@ export function buildSqueezeReasoning(store: ParamStore, widths: HeadWidths): He
   const wz = store.normal([C], 1) // one weight per output channel (groups = C′)
   const gn = new GroupNorm(store, C, Cp)
   const expand = groupExpansion(Cp, C)
+  /** The squeeze and the graph reasoning: a [B, C′] (a ≥ 0) and T [B, HW, C′]. */
+  const reason = (x: tf.Tensor4D, training: boolean) => {
+    const [B] = x.shape
+    const tokens = toTokens(x)
+    const t = applyLinear(wt, tokens)
+    const p = applyLinear(wp, tokens)
+    const g = applyLinear(wg, tokens)
+    const v = tf.sum(tf.mul(p, g), 1) // [B, C′]
+    // Zᵀ[b, k, n] = v[b, k·N + n]: the strided split, held transposed ([B, d, N]).
+    const zt = tf.reshape(v, [B, d, N])
+    // (A_g Z)ᵀ = Zᵀ A_gᵀ; BN over the node channels (axis 2).
+    const az = tf.reshape(tf.matMul(tf.reshape(zt, [B * d, N]), adj, false, true), [B, d, N])
+    const z1t = tf.add(tf.relu(bnNodes.apply(az, 2, training)), zt)
+    // Z1 W_gᵀ over the feature axis: [B, N, d], BN over the feature channels (axis 2).
+    const z1 = tf.reshape(tf.transpose(z1t, [0, 2, 1]), [B * N, d])
+    const upd = tf.reshape(tf.matMul(z1, state, false, true), [B, N, d])
+    const z2 = tf.relu(bnState.apply(upd, 2, training))
+    return { a: tf.reshape(z2, [B, Cp]) as tf.Tensor2D, t } // a[n·d + k] = Z2[n, k]
+  }
   return {
+    reweighting: (x: tf.Tensor4D, training: boolean) => reason(x, training).a,
     apply(x, training) {
       const [B, H, W] = x.shape
-      const tokens = toTokens(x)
-      const t = applyLinear(wt, tokens)
-      const p = applyLinear(wp, tokens)
-      const g = applyLinear(wg, tokens)
-      const v = tf.sum(tf.mul(p, g), 1) // [B, C′]
-      // Zᵀ[b, k, n] = v[b, k·N + n]: the strided split, held transposed ([B, d, N]).
-      const zt = tf.reshape(v, [B, d, N])
-      // (A_g Z)ᵀ = Zᵀ A_gᵀ; BN over the node channels (axis 2).
-      const az = tf.reshape(tf.matMul(tf.reshape(zt, [B * d, N]), adj, false, true), [B, d, N])
-      const z1t = tf.add(tf.relu(bnNodes.apply(az, 2, training)), zt)
-      // Z1 W_gᵀ over the feature axis: [B, N, d], BN over the feature channels (axis 2).
-      const z1 = tf.reshape(tf.transpose(z1t, [0, 2, 1]), [B * N, d])
-      const upd = tf.reshape(tf.matMul(z1, state, false, true), [B, N, d])
-      const z2 = tf.relu(bnState.apply(upd, 2, training))
-      const a = tf.reshape(z2, [B, 1, Cp]) // a[n·d + k] = Z2[n, k]
-      const reweighted = tf.mul(t, a) as tf.Tensor3D
+      const { a, t } = reason(x, training)
+      const reweighted = tf.mul(t, tf.reshape(a, [B, 1, Cp])) as tf.Tensor3D
       const projected = tf.mul(
         tf.reshape(tf.matMul(tf.reshape(reweighted, [B * H * W, Cp]), expand), [B, H * W, C]),
         wz,
