@@ -21,7 +21,7 @@ function arms(train: Patch, cost: Patch, srNodes?: number[]) {
  * Squeeze Reasoning (channel-vector graph reasoning) against non-local, GloRe, SE and no context,
  * on composite-digit segmentation (mixed and hard variants): mIoU, pixel accuracy, params, MACs
  * per head; and each head alone timed at growing feature maps (latency, peak tensor memory, MACs,
- * tfjs wasm). Profiles: smoke (seconds); default (small: 64 training canvases, 2 epochs, SR with 8
+ * tfjs wasm). Profiles: smoke (seconds); default (small: 48 training canvases, 2 epochs, SR with 8
  * nodes, cost at 16²-64²; about 90 s on the 2-core machine unloaded); paper (4,000 / 1,000
  * canvases, 12 epochs, SR with 4 / 8 / 16 nodes, cost up to 128²: 42 trainings of roughly
  * 10 min each on one wasm thread, about 7 h, plus about 5 min of head timing).
@@ -47,27 +47,27 @@ export default defineSuite({
       name: 'squeeze-reasoning',
       id: 'sr-cost',
       params: { task: 'cost', nodes: 8 },
-      grid: { size: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128] },
     },
     {
       name: 'non-local',
       id: 'non-local-cost',
       params: { task: 'cost' },
-      grid: { size: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128] },
       baseline: 'sr-cost',
     },
     {
       name: 'glore',
       id: 'glore-cost',
       params: { task: 'cost' },
-      grid: { size: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128] },
       baseline: 'sr-cost',
     },
     {
       name: 'se-block',
       id: 'se-cost',
       params: { task: 'cost' },
-      grid: { size: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128] },
       baseline: 'sr-cost',
     },
   ],
@@ -82,20 +82,20 @@ export default defineSuite({
       subjects: {
         ...arms(
           { params: { width: 8, inner: 4, epochs: 1, batchSize: 4 } },
-          { params: { width: 8, inner: 4, timeMs: 5 }, grid: { size: [8] } },
+          { params: { width: 8, inner: 4, timeMs: 5 }, grid: { side: [8] } },
           [2],
         ),
-        'sr-cost': { params: { width: 8, inner: 4, timeMs: 5, nodes: 2 }, grid: { size: [8] } },
+        'sr-cost': { params: { width: 8, inner: 4, timeMs: 5, nodes: 2 }, grid: { side: [8] } },
       },
     },
     default: {
       seeds: 3,
       budgetS: 90,
       timeoutS: 300,
-      datasets: { 'mnist-segmentation': { params: { train: 64, test: 32 } } },
+      datasets: { 'mnist-segmentation': { params: { train: 48, test: 24 } } },
       subjects: arms(
         { params: { epochs: 2 } },
-        { params: { timeMs: 100 }, grid: { size: [16, 32, 64] } },
+        { params: { timeMs: 100 }, grid: { side: [16, 32, 64] } },
         [8],
       ),
     },
@@ -130,7 +130,7 @@ export default defineSuite({
     {
       name: 'head-latency',
       title: 'Head latency vs feature-map side (log-log)',
-      x: 'size',
+      x: 'side',
       y: 'head_ms',
       color: 'subject',
       mark: 'line',
@@ -141,7 +141,7 @@ export default defineSuite({
     {
       name: 'head-memory',
       title: 'Head peak tensor memory vs feature-map side (log-log)',
-      x: 'size',
+      x: 'side',
       y: 'head_peak_mib',
       color: 'subject',
       mark: 'line',

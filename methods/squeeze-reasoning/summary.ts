@@ -120,7 +120,7 @@ function costSeries(records: readonly TrialRecord[]): CostSeries[] {
   const series = new Map<string, CostSeries>()
   for (const r of records) {
     if (r.status !== 'ok' || task(r) !== 'cost') continue
-    const size = r.subject.params['size'] as number
+    const size = r.subject.params['side'] as number
     const key = arm(r)
     const s = series.get(key) ?? { arm: key, ms: new Map(), mib: new Map(), gmacs: new Map() }
     const ms = r.metrics['head_ms']?.value

@@ -67,7 +67,7 @@ test('a segment trial is deterministic per seed; a cost trial skips the hard var
   assert.equal(a['miou']?.value, b['miou']?.value)
   assert.equal(a['final_loss']?.value, b['final_loss']?.value)
   assert.ok((a['pixel_acc']?.value ?? -1) >= 0)
-  const cost = SegmentationStudyParams.parse({ task: 'cost', width: 8, inner: 4, size: 8 })
+  const cost = SegmentationStudyParams.parse({ task: 'cost', width: 8, inner: 4, side: 8 })
   await assert.rejects(
     runSegmentationTrial(fakeContext(3), noHead, cost, 1, {
       params: cost,

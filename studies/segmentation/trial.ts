@@ -4,7 +4,7 @@
  *   segment  build the network with the head (seeded) -> train with Adam on per-pixel
  *            cross-entropy (seeded shuffles) -> predict the test canvases -> mIoU over 11
  *            classes, pixel accuracy, params and analytic MACs (head and whole network)
- *   cost     the head alone on a [1, size, size, C] feature map: latency, peak tensor memory,
+ *   cost     the head alone on a [1, side, side, C] feature map: latency, peak tensor memory,
  *            analytic MACs (the dataset is not read; measured on the `mixed` variant only, the
  *            `hard` one is skipped since the cost cannot depend on it)
  */
@@ -40,8 +40,8 @@ export const SegmentationStudyParams = z
     batchSize: z.number().int().min(1).default(16),
     /** Adam. @default 0.002 */
     learningRate: z.number().positive().default(0.002),
-    /** Feature-map side of the `cost` task. @default 32 */
-    size: z.number().int().min(1).default(32),
+    /** Feature-map side of the `cost` task (HW = side²). @default 32 */
+    side: z.number().int().min(1).default(32),
     /** Sampling time of the `cost` task, ms. @default 300 */
     timeMs: z.number().positive().default(300),
   })
@@ -75,7 +75,7 @@ export async function runSegmentationTrial(
   if (params.task === 'cost') {
     if (data.variant !== 'mixed')
       throw new TrialSkipped('head cost does not depend on the data: measured on "mixed" only')
-    const cost = await measureHeadCost(head, widths, params.size, ctx.rng.fork('cost'), {
+    const cost = await measureHeadCost(head, widths, params.side, ctx.rng.fork('cost'), {
       timeMs: params.timeMs,
       now: () => ctx.now(),
       signal: ctx.signal,
