@@ -1,8 +1,8 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
 import { denseStack } from './dense-stack.ts'
 import { mnist } from './mnist.ts'
-import { mnistTasks } from './mnist-tasks.ts'
 import { mnistSegmentation } from './mnist-segmentation.ts'
+import { mnistTasks } from './mnist-tasks.ts'
 import { prunedEncoder } from './pruned-encoder.ts'
 import { qaBabi } from './qa-babi.ts'
 import { qaCountries } from './qa-countries.ts'

@@ -185,7 +185,7 @@ function drawCanvas(
   }
   for (let q = 0; q < S * S; q++) {
     const v = (img[q] as number) + p.noise * rng.normal()
-    img[q] = v < 0 ? 0 : v > 1 ? 1 : v
+    img[q] = Math.min(1, Math.max(0, v))
   }
 }
 
