@@ -8,13 +8,17 @@ import * as csrSpmm from './csr-spmm/index.ts'
 import * as deepwalkLayers from './deepwalk-layers/index.ts'
 import * as degreeHeuristic from './degree-heuristic/index.ts'
 import * as denseFfn from './dense-ffn/index.ts'
+import * as fcn from './fcn/index.ts'
 import * as fp32 from './fp32/index.ts'
+import * as glore from './glore/index.ts'
 import * as louvain from './louvain/index.ts'
 import * as mtz from './mtz/index.ts'
 import * as noMerge from './no-merge/index.ts'
+import * as nonLocal from './non-local/index.ts'
 import * as onnxruntimeDense from './onnxruntime-dense/index.ts'
 import * as onnxruntimeEncoder from './onnxruntime-encoder/index.ts'
 import * as onnxruntimeMatmul from './onnxruntime-matmul/index.ts'
+import * as seBlock from './se-block/index.ts'
 import * as spectralMeanLaplacian from './spectral-mean-laplacian/index.ts'
 import * as switchFfn from './switch/index.ts'
 import * as tfjsDense from './tfjs-dense/index.ts'
@@ -40,6 +44,10 @@ const faces: readonly { subjects: readonly AnySubject[] }[] = [
   approxUniform,
   switchFfn,
   denseFfn,
+  fcn,
+  glore,
+  nonLocal,
+  seBlock,
 ]
 
 export const baselines: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

@@ -5,6 +5,7 @@ import { centralityGraphs } from './centrality-graphs.ts'
 import { denseStack } from './dense-stack.ts'
 import { footballMultiplex } from './football-multiplex.ts'
 import { mnist } from './mnist.ts'
+import { mnistSegmentation } from './mnist-segmentation.ts'
 import { mnistTasks } from './mnist-tasks.ts'
 import { multilayerSbm } from './multilayer-sbm.ts'
 import { qaBabi } from './qa-babi.ts'
@@ -32,4 +33,5 @@ export const datasets = [
   centralityGraphs,
   brownLm,
   zipfLm,
+  mnistSegmentation,
 ] as const

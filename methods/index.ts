@@ -13,6 +13,7 @@ import * as multilayerEmbedding from './multilayer-embedding/index.ts'
 import * as pam from './pam/index.ts'
 import * as quantization from './quantization/index.ts'
 import * as sparseEngine from './sparse-engine/index.ts'
+import * as squeezeReasoning from './squeeze-reasoning/index.ts'
 
 interface MethodFace {
   subjects: readonly AnySubject[]
@@ -29,6 +30,7 @@ const faces: readonly MethodFace[] = [
   gnnCentrality,
   approxMultiplier,
   hashLayers,
+  squeezeReasoning,
 ]
 
 export const methods: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

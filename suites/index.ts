@@ -14,6 +14,7 @@ import quantization from './quantization.suite.ts'
 import sparseEncoder from './sparse-encoder.suite.ts'
 import sparseEngine from './sparse-engine.suite.ts'
 import sparseMlp from './sparse-mlp.suite.ts'
+import squeezeReasoning from './squeeze-reasoning.suite.ts'
 import trainingThroughput from './training-throughput.suite.ts'
 
 export const suites: readonly SuiteSpec[] = [
@@ -32,6 +33,7 @@ export const suites: readonly SuiteSpec[] = [
   approxMultipliers,
   hashLayers,
   hashLayersZipf,
+  squeezeReasoning,
 ]
 
 const all = suites.map((s) => s.name)
@@ -56,6 +58,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'gnn-centrality',
     'approx-multipliers',
     'hash-layers',
+    'squeeze-reasoning',
   ],
   smoke: all,
   full: all,
