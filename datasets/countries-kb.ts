@@ -118,7 +118,8 @@ export function buildCountriesKb(seed: number, params: CountriesKbParams): Knowl
       const sub = ent(`${r.subregion} (subregion)`)
       subOf.set(c, sub)
       facts.push([LOC, c, sub])
-      if (!facts.some(([p, s, o]) => p === LOC && s === sub && o === reg)) facts.push([LOC, sub, reg])
+      if (!facts.some(([p, s, o]) => p === LOC && s === sub && o === reg))
+        facts.push([LOC, sub, reg])
     }
     facts.push([LOC, c, reg])
     const ns = r.borders.filter((b) => byCode.has(b)).map((b) => country.get(b) as number)
@@ -136,7 +137,9 @@ export function buildCountriesKb(seed: number, params: CountriesKbParams): Knowl
     const ns = neighbours.get(c) ?? []
     if (ns.length === 0 || !ns.some((n) => !held.has(n))) continue
     // A country whose only training neighbours are all held out would lose its anchor.
-    if (ns.some((n) => held.has(n) && (neighbours.get(n) ?? []).every((m) => held.has(m) || m === c)))
+    if (
+      ns.some((n) => held.has(n) && (neighbours.get(n) ?? []).every((m) => held.has(m) || m === c))
+    )
       continue
     held.add(c)
     if (test.length < params.heldOut) test.push(c)

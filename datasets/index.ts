@@ -1,5 +1,7 @@
 /** The datasets: the explicit list handed to the harness, and the public face of datasets/. */
+import { countriesKb } from './countries-kb.ts'
 import { denseStack } from './dense-stack.ts'
+import { kinshipKb } from './kinship-kb.ts'
 import { mnist } from './mnist.ts'
 import { mnistTasks } from './mnist-tasks.ts'
 import { prunedEncoder } from './pruned-encoder.ts'
@@ -23,4 +25,6 @@ export const datasets = [
   denseStack,
   sparseMatmul,
   prunedEncoder,
+  countriesKb,
+  kinshipKb,
 ] as const

@@ -1,6 +1,7 @@
 /** Every method, listed explicitly. */
 import type { AnySubject } from '../harness/types.ts'
 import { amanda } from './amanda/index.ts'
+import { subjects as gntpSubjects } from './gntp/index.ts'
 import { largeMargin } from './margin/index.ts'
 import { pam } from './pam/index.ts'
 import { quantizationMethods } from './quantization/index.ts'
@@ -12,4 +13,5 @@ export const methods: readonly AnySubject[] = [
   amanda,
   largeMargin,
   ...sparseEngineSubjects,
+  ...gntpSubjects,
 ]

@@ -1,6 +1,7 @@
 /** The registered suites and their groupings. `npm run bench` runs the `default` group. */
 import type { SuiteSpec } from '../harness/spec/schema.ts'
 import denseInference from './dense-inference.suite.ts'
+import gntp from './gntp.suite.ts'
 import margin from './margin.suite.ts'
 import pam from './pam.suite.ts'
 import qa from './qa.suite.ts'
@@ -22,6 +23,7 @@ export const suites: readonly SuiteSpec[] = [
   sparseEngine,
   sparseMlp,
   sparseEncoder,
+  gntp,
 ]
 
 const all = suites.map((s) => s.name)
@@ -42,6 +44,7 @@ export const groups: Readonly<Record<string, readonly string[]>> = {
     'quantization',
     'margin',
     'qa',
+    'gntp',
   ],
   smoke: all,
   full: all,

@@ -14,7 +14,12 @@ import type { NeuralKb, Rule } from './neural-kb.ts'
 import { SHAPE_ATOMS } from './neural-kb.ts'
 import { type Proof, proofKernels, scoreOf } from './prover.ts'
 
-export function explainProof(kb: KnowledgeBase, nkb: NeuralKb, goal: [number, number, number], proof: Proof): string {
+export function explainProof(
+  kb: KnowledgeBase,
+  nkb: NeuralKb,
+  goal: [number, number, number],
+  proof: Proof,
+): string {
   const ent = (row: number) => kb.entities[row - nkb.entityBase] ?? `#${row}`
   const rel = (row: number) =>
     row < nkb.nRel
@@ -23,15 +28,19 @@ export function explainProof(kb: KnowledgeBase, nkb: NeuralKb, goal: [number, nu
         ? `"${(kb.patterns[row - nkb.nRel] as string[]).join(' ')}"`
         : nearestRelation(kb, nkb, row)
   const atom = (p: number, s: string, o: string) => `${rel(p)}(${s}, ${o})`
-  const fact = (f: number) => atom(nkb.fp[f] as number, ent(nkb.fs[f] as number), ent(nkb.fo[f] as number))
+  const fact = (f: number) =>
+    atom(nkb.fp[f] as number, ent(nkb.fs[f] as number), ent(nkb.fo[f] as number))
   const [p, s, o] = goal
   const head = `${atom(p, ent(s), ent(o))}  score ${scoreOf(proof.cost).toFixed(3)}`
   if (!Number.isFinite(proof.cost)) return `${head}\n  no proof`
   const terms = proofKernels(nkb, p, s, o, proof)
-  if (proof.rule < 0) return `${head}\n  fact ≈ ${fact(proof.facts[0] as number)}  ${scoreOf(terms[0]?.d2 ?? Infinity).toFixed(3)}`
+  if (proof.rule < 0)
+    return `${head}\n  fact ≈ ${fact(proof.facts[0] as number)}  ${scoreOf(terms[0]?.d2 ?? Infinity).toFixed(3)}`
   const rule = nkb.rules[proof.rule] as Rule
   const names = ['X', 'Y', 'Z', 'W']
-  const body = SHAPE_ATOMS[rule.shape].map(([a, b], i) => `${rel(rule.body[i] as number)}(${names[a]},${names[b]})`)
+  const body = SHAPE_ATOMS[rule.shape].map(
+    ([a, b], i) => `${rel(rule.body[i] as number)}(${names[a]},${names[b]})`,
+  )
   const lines = [
     head,
     `  via rule #${proof.rule}  ${rel(rule.head)}(X,Y) :- ${body.join(', ')}   head ${scoreOf(terms[0]?.d2 ?? Infinity).toFixed(3)}`,

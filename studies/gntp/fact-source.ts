@@ -12,8 +12,7 @@
  * nearest key is exactly the best-scoring unification. The leave-one-out mask is applied after
  * retrieval, as in GNTP (so k >= 2 keeps a proof for a masked training fact).
  */
-import type { Rng } from '../../harness/run/rng.ts'
-import { KnnIndex } from './knn-index.ts'
+import { AnchoredIndex } from './anchored-index.ts'
 import type { NeuralKb } from './neural-kb.ts'
 
 /** Squared L2 distance between rows `a` and `b` of W. */
@@ -41,7 +40,7 @@ export interface FactSource {
   /** Kernel evaluations (unifications) done. */
   unifications: number
   /** Distance computations done to find candidates (index search), beyond the unifications. */
-  searches: number
+  readonly searches: number
   /** Bytes of per-subgoal working buffers (proof states held at once). */
   readonly workBytes: number
 }
@@ -49,7 +48,7 @@ export interface FactSource {
 export class ExhaustiveFacts implements FactSource {
   lastD2 = 0
   unifications = 0
-  searches = 0
+  readonly searches = 0
   private readonly relD: Float64Array
   private readonly scores: Float64Array
   constructor(private readonly nkb: NeuralKb) {
@@ -70,7 +69,10 @@ export class ExhaustiveFacts implements FactSource {
     let bf = -1
     const n = fp.length
     for (let f = 0; f < n; f++) {
-      const d = (this.relD[fp[f] as number] as number) + rowD2(W, dim, s, fs[f] as number) + rowD2(W, dim, o, fo[f] as number)
+      const d =
+        (this.relD[fp[f] as number] as number) +
+        rowD2(W, dim, s, fs[f] as number) +
+        rowD2(W, dim, o, fo[f] as number)
       if (f !== mask && d < best) {
         best = d
         bf = f
@@ -80,19 +82,33 @@ export class ExhaustiveFacts implements FactSource {
     this.lastD2 = best
     return bf
   }
-  partial(p: number, s: number, k: number, mask: number, idx: Int32Array, d2: Float64Array): number {
+  partial(
+    p: number,
+    s: number,
+    k: number,
+    mask: number,
+    idx: Int32Array,
+    d2: Float64Array,
+  ): number {
     const { W, dim, fp, fs } = this.nkb
     this.relations(p)
     const n = fp.length
     const sc = this.scores
-    for (let f = 0; f < n; f++) sc[f] = (this.relD[fp[f] as number] as number) + rowD2(W, dim, s, fs[f] as number)
+    for (let f = 0; f < n; f++)
+      sc[f] = (this.relD[fp[f] as number] as number) + rowD2(W, dim, s, fs[f] as number)
     this.unifications += n
     return topK(sc, k, mask, idx, d2)
   }
 }
 
 /** The k smallest entries of `sc` (skipping index `mask`), ascending. */
-export function topK(sc: Float64Array, k: number, mask: number, idx: Int32Array, d2: Float64Array): number {
+export function topK(
+  sc: Float64Array,
+  k: number,
+  mask: number,
+  idx: Int32Array,
+  d2: Float64Array,
+): number {
   let found = 0
   for (let f = 0; f < sc.length; f++) {
     if (f === mask) continue
@@ -114,61 +130,66 @@ export function topK(sc: Float64Array, k: number, mask: number, idx: Int32Array,
 export class KnnFacts implements FactSource {
   lastD2 = 0
   unifications = 0
-  searches = 0
-  private ttt: KnnIndex | undefined
-  private ttv: KnnIndex | undefined
-  private readonly q3: Float32Array
-  private readonly q2: Float32Array
+  private index: AnchoredIndex | undefined
+  private searchesBefore = 0
+  private fallbacksBefore = 0
+  private queriesBefore = 0
   private readonly hits: Int32Array
   constructor(
     private readonly nkb: NeuralKb,
     private readonly kFacts: number,
-    private readonly rng: Rng,
+    /** Nearest entities kept per entity in the index. @default 64 */
+    private readonly neighbours = 64,
+    /** Exact k-NN (scan when the neighbours run out) or approximate. @default true */
+    private readonly exact = true,
   ) {
-    this.q3 = new Float32Array(3 * nkb.dim)
-    this.q2 = new Float32Array(2 * nkb.dim)
     this.hits = new Int32Array(Math.max(kFacts, 64))
     this.refresh()
   }
   get workBytes(): number {
-    return this.hits.byteLength + this.q3.byteLength + this.q2.byteLength
+    return this.hits.byteLength
   }
-  /** Rebuild both indexes from the current embeddings. */
+  get searches(): number {
+    return this.searchesBefore + (this.index?.distances ?? 0)
+  }
+  get fallbacks(): number {
+    return this.fallbacksBefore + (this.index?.fallbacks ?? 0)
+  }
+  get queries(): number {
+    return this.queriesBefore + (this.index?.queries ?? 0)
+  }
+  /** Rebuild the index from the current embeddings. */
   refresh(): void {
-    const { W, dim, fp, fs, fo } = this.nkb
-    const n = fp.length
-    const k3 = new Float32Array(n * 3 * dim)
-    const k2 = new Float32Array(n * 2 * dim)
-    for (let f = 0; f < n; f++) {
-      const rows = [fp[f] as number, fs[f] as number, fo[f] as number]
-      rows.forEach((r, j) => {
-        const v = W.subarray(r * dim, r * dim + dim)
-        k3.set(v, (f * 3 + j) * dim)
-        if (j < 2) k2.set(v, (f * 2 + j) * dim)
-      })
-    }
-    this.ttt = new KnnIndex(k3, 3 * dim, this.rng.fork('ttt'))
-    this.ttv = new KnnIndex(k2, 2 * dim, this.rng.fork('ttv'))
-  }
-  private fill(q: Float32Array, rows: number[]): void {
-    const { W, dim } = this.nkb
-    rows.forEach((r, j) => {
-      q.set(W.subarray(r * dim, r * dim + dim), j * dim)
-    })
+    const { W, dim, fp, fs, fo, entityBase, rows, nRel, patternWords } = this.nkb
+    this.searchesBefore += this.index?.distances ?? 0
+    this.fallbacksBefore += this.index?.fallbacks ?? 0
+    this.queriesBefore += this.index?.queries ?? 0
+    this.index = new AnchoredIndex(
+      W,
+      dim,
+      entityBase,
+      rows - entityBase,
+      nRel + patternWords.length,
+      fp,
+      fs,
+      fo,
+      this.neighbours,
+      this.hits.length,
+      this.exact,
+    )
   }
   ground(p: number, s: number, o: number, mask: number): number {
     const { W, dim, fp, fs, fo } = this.nkb
-    const index = this.ttt as KnnIndex
-    this.fill(this.q3, [p, s, o])
-    const before = index.distances
-    const got = index.query(this.q3, this.kFacts, this.hits)
-    this.searches += index.distances - before
+    const got = (this.index as AnchoredIndex).query(p, s, o, this.kFacts, this.hits)
     let best = Number.POSITIVE_INFINITY
     let bf = -1
     for (let i = 0; i < got; i++) {
       const f = this.hits[i] as number
       if (f === mask) continue
-      const d = rowD2(W, dim, p, fp[f] as number) + rowD2(W, dim, s, fs[f] as number) + rowD2(W, dim, o, fo[f] as number)
+      const d =
+        rowD2(W, dim, p, fp[f] as number) +
+        rowD2(W, dim, s, fs[f] as number) +
+        rowD2(W, dim, o, fo[f] as number)
       this.unifications++
       if (d < best) {
         best = d
@@ -178,17 +199,29 @@ export class KnnFacts implements FactSource {
     this.lastD2 = best
     return bf
   }
-  partial(p: number, s: number, k: number, mask: number, idx: Int32Array, d2: Float64Array): number {
+  partial(
+    p: number,
+    s: number,
+    k: number,
+    mask: number,
+    idx: Int32Array,
+    d2: Float64Array,
+  ): number {
     const { W, dim, fp, fs } = this.nkb
-    const index = this.ttv as KnnIndex
-    this.fill(this.q2, [p, s])
-    const before = index.distances
-    const got = index.query(this.q2, Math.min(k, this.hits.length), this.hits)
-    this.searches += index.distances - before
+    const got = (this.index as AnchoredIndex).query(
+      p,
+      s,
+      -1,
+      Math.min(k, this.hits.length),
+      this.hits,
+    )
     const sc = new Float64Array(got)
     for (let i = 0; i < got; i++) {
       const f = this.hits[i] as number
-      sc[i] = f === mask ? Number.POSITIVE_INFINITY : rowD2(W, dim, p, fp[f] as number) + rowD2(W, dim, s, fs[f] as number)
+      sc[i] =
+        f === mask
+          ? Number.POSITIVE_INFINITY
+          : rowD2(W, dim, p, fp[f] as number) + rowD2(W, dim, s, fs[f] as number)
     }
     this.unifications += got
     const local = new Int32Array(got)

@@ -10,7 +10,9 @@
  */
 
 export function averagePrecision(scores: readonly number[], labels: readonly boolean[]): number {
-  const order = scores.map((s, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number))
+  const order = scores
+    .map((_, i) => i)
+    .sort((a, b) => (scores[b] as number) - (scores[a] as number))
   const positives = labels.filter(Boolean).length
   if (positives === 0) return 0
   let tp = 0
@@ -33,7 +35,11 @@ export function averagePrecision(scores: readonly number[], labels: readonly boo
 }
 
 /** Rank of `target` among `scores` (higher is better), ties at their mean rank; `skip` is filtered out. */
-export function meanTieRank(scores: ArrayLike<number>, target: number, skip?: (i: number) => boolean): number {
+export function meanTieRank(
+  scores: ArrayLike<number>,
+  target: number,
+  skip?: (i: number) => boolean,
+): number {
   const t = scores[target] as number
   let better = 0
   let ties = 0

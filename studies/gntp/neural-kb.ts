@@ -127,7 +127,9 @@ export function encodePatterns(nkb: NeuralKb): void {
   nkb.patternWords.forEach((ws, i) => {
     const row = (nkb.nRel + i) * dim
     W.fill(0, row, row + dim)
-    for (const w of ws) for (let j = 0; j < dim; j++) W[row + j] += (words[w * dim + j] as number) / ws.length
+    for (const w of ws)
+      for (let j = 0; j < dim; j++)
+        W[row + j] = (W[row + j] as number) + (words[w * dim + j] as number) / ws.length
   })
 }
 

@@ -3,36 +3,65 @@ import { test } from 'node:test'
 import { buildCountriesKb } from '../../datasets/countries-kb.ts'
 import { buildKinshipKb } from '../../datasets/kinship-kb.ts'
 import { Rng } from '../../harness/run/rng.ts'
+import { AnchoredIndex } from './anchored-index.ts'
 import { explainProof } from './explain.ts'
-import { ExhaustiveFacts, KnnFacts } from './fact-source.ts'
-import { bruteForceKnn, KnnIndex } from './knn-index.ts'
+import { ExhaustiveFacts, KnnFacts, rowD2 } from './fact-source.ts'
 import { buildNeuralKb } from './neural-kb.ts'
 import { accumulate, goalLoss, RowGrad } from './objective.ts'
 import { bottleneck, Prover, proofKernels } from './prover.ts'
 import { RankingScorer } from './ranking-scorer.ts'
 
-const kinship = () => buildKinshipKb(3, { facts: 300, generations: 3, testShare: 0.1, devShare: 0.1, instances: 2 })
+const kinship = () =>
+  buildKinshipKb(3, { facts: 300, generations: 3, testShare: 0.1, devShare: 0.1, instances: 2 })
 
-test('KnnIndex returns exactly the brute-force nearest neighbours', () => {
-  const rng = new Rng(1)
-  const dim = 6
-  const n = 500
-  const keys = new Float32Array(n * dim).map(() => rng.normal() + (rng.next() < 0.5 ? 3 : 0))
-  const index = new KnnIndex(keys, dim, rng.fork('ix'))
-  const out = new Int32Array(5)
-  for (let t = 0; t < 30; t++) {
-    const q = new Float32Array(dim).map(() => rng.normal() * 2)
-    const got = index.query(q, 5, out)
-    assert.deepEqual(Array.from(out.subarray(0, got)), bruteForceKnn(keys, dim, q, 5))
+test('AnchoredIndex returns exactly the brute-force nearest facts, both key shapes', () => {
+  const kb = kinship()
+  const nkb = buildNeuralKb(kb, { dim: 4, init: 1, rng: new Rng(1) })
+  const { W, dim, fp, fs, fo, entityBase, rows } = nkb
+  for (const M of [3, 1000]) {
+    const index = new AnchoredIndex(
+      W,
+      dim,
+      entityBase,
+      rows - entityBase,
+      nkb.nRel,
+      fp,
+      fs,
+      fo,
+      M,
+      8,
+    )
+    const out = new Int32Array(8)
+    for (let t = 0; t < 40; t++) {
+      const [p, s, o] = [
+        t % entityBase,
+        entityBase + ((t * 7) % 40),
+        t % 2 ? -1 : entityBase + ((t * 3) % 40),
+      ]
+      const d = (f: number) =>
+        rowD2(W, dim, p, fp[f] as number) +
+        rowD2(W, dim, s, fs[f] as number) +
+        (o < 0 ? 0 : rowD2(W, dim, o, fo[f] as number))
+      const brute = Array.from(fp, (_, f) => f)
+        .sort((a, b) => d(a) - d(b))
+        .slice(0, 5)
+      const got = index.query(p, s, o, 5, out)
+      assert.deepEqual(Array.from(out.subarray(0, got)).map(d), brute.map(d))
+    }
+    if (M === 1000)
+      assert.ok(
+        index.distances < 40 * fp.length,
+        `queries touch a fraction of the facts: ${index.distances} ${index.fallbacks}`,
+      )
   }
-  assert.ok(index.distances < 30 * n, 'the pruned search computes fewer distances than a scan')
 })
 
 test('the gradient of the max-proof loss matches finite differences', () => {
   const kb = kinship()
   const nkb = buildNeuralKb(kb, { dim: 5, init: 0.5, rng: new Rng(2) })
   const prover = new Prover(nkb, new ExhaustiveFacts(nkb), { kBind: 3, cycleGuard: true })
-  const lossAt = (p: number, s: number, o: number, y: boolean) => goalLoss(prover.prove(p, s, o).cost, y).loss
+  const lossAt = (p: number, s: number, o: number, y: boolean) =>
+    goalLoss(prover.prove(p, s, o).cost, y).loss
   let checked = 0
   for (let g = 0; g < 12; g++) {
     const f = (g * 7) % nkb.fp.length
@@ -56,7 +85,10 @@ test('the gradient of the max-proof loss matches finite differences', () => {
         nkb.W[i] = w
         const fd = (up - down) / (2 * h)
         const an = grad.g[i] as number
-        assert.ok(Math.abs(fd - an) < 2e-3 * Math.max(1, Math.abs(fd)), `row ${row}: fd ${fd} vs ${an}`)
+        assert.ok(
+          Math.abs(fd - an) < 2e-3 * Math.max(1, Math.abs(fd)),
+          `row ${row}: fd ${fd} vs ${an}`,
+        )
         checked++
       }
     }
@@ -68,9 +100,17 @@ test('GNTP with every rule head and a fresh exact index proves what NTP proves',
   const kb = kinship()
   const nkb = buildNeuralKb(kb, { dim: 4, init: 1, rng: new Rng(4) })
   const ntp = new Prover(nkb, new ExhaustiveFacts(nkb), { kBind: 4, cycleGuard: true })
-  const gntp = new Prover(nkb, new KnnFacts(nkb, 4, new Rng(5)), { kBind: 4, kRules: nkb.rules.length, cycleGuard: true })
+  const gntp = new Prover(nkb, new KnnFacts(nkb, 4, 8), {
+    kBind: 4,
+    kRules: nkb.rules.length,
+    cycleGuard: true,
+  })
   for (let g = 0; g < 40; g++) {
-    const [p, s, o] = [g % nkb.nRel, nkb.entityBase + ((g * 5) % 30), nkb.entityBase + ((g * 11) % 30)]
+    const [p, s, o] = [
+      g % nkb.nRel,
+      nkb.entityBase + ((g * 5) % 30),
+      nkb.entityBase + ((g * 11) % 30),
+    ]
     assert.ok(Math.abs(ntp.prove(p, s, o).cost - gntp.prove(p, s, o).cost) < 1e-9)
   }
   assert.ok(gntp.source.unifications < ntp.source.unifications / 10)
@@ -79,7 +119,10 @@ test('GNTP with every rule head and a fresh exact index proves what NTP proves',
 test('RankingScorer gives the prover score of every candidate, both directions', () => {
   const kb = kinship()
   const nkb = buildNeuralKb(kb, { dim: 4, init: 1, rng: new Rng(6) })
-  for (const opts of [{ kBind: 3, cycleGuard: true }, { kBind: 2, kRules: 3, cycleGuard: true }]) {
+  for (const opts of [
+    { kBind: 3, cycleGuard: true },
+    { kBind: 2, kRules: 3, cycleGuard: true },
+  ]) {
     const prover = new Prover(nkb, new ExhaustiveFacts(nkb), opts)
     const scorer = new RankingScorer(nkb, opts)
     const E = kb.entities.length

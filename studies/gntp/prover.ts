@@ -73,7 +73,9 @@ export class Prover {
     this.headUnifications += rules.length
     const all = rules.map((_, r) => r)
     if (this.opts.kRules === undefined || this.opts.kRules >= rules.length) return all
-    return all.sort((a, b) => (this.headD[a] as number) - (this.headD[b] as number)).slice(0, this.opts.kRules)
+    return all
+      .sort((a, b) => (this.headD[a] as number) - (this.headD[b] as number))
+      .slice(0, this.opts.kRules)
   }
 
   /** The best proof of the ground goal (p, s, o) (W rows), never using fact `mask`. */
@@ -95,7 +97,14 @@ export class Prover {
         if (c < best.cost) best = { cost: c, rule: r, facts: [f] }
         continue
       }
-      const n1 = src.partial(q, s, this.opts.kBind, mask, this.idx[0] as Int32Array, this.d2[0] as Float64Array)
+      const n1 = src.partial(
+        q,
+        s,
+        this.opts.kBind,
+        mask,
+        this.idx[0] as Int32Array,
+        this.d2[0] as Float64Array,
+      )
       const f1s = Array.from((this.idx[0] as Int32Array).subarray(0, n1))
       const d1s = Array.from((this.d2[0] as Float64Array).subarray(0, n1))
       for (let i = 0; i < n1; i++) {
@@ -110,7 +119,14 @@ export class Prover {
           if (c < best.cost) best = { cost: c, rule: r, facts: [f1, f2] }
           continue
         }
-        const n2 = src.partial(q2 as number, z, this.opts.kBind, mask, this.idx[1] as Int32Array, this.d2[1] as Float64Array)
+        const n2 = src.partial(
+          q2 as number,
+          z,
+          this.opts.kBind,
+          mask,
+          this.idx[1] as Int32Array,
+          this.d2[1] as Float64Array,
+        )
         for (let j = 0; j < n2; j++) {
           const f2 = (this.idx[1] as Int32Array)[j] as number
           const w = fo[f2] as number
@@ -127,7 +143,13 @@ export class Prover {
 }
 
 /** The kernels on a proof of goal (p, s, o), recomputed from the current embeddings. */
-export function proofKernels(nkb: NeuralKb, p: number, s: number, o: number, proof: Proof): KernelTerm[] {
+export function proofKernels(
+  nkb: NeuralKb,
+  p: number,
+  s: number,
+  o: number,
+  proof: Proof,
+): KernelTerm[] {
   const { W, dim, fp, fs, fo } = nkb
   const term = (a: number[], b: number[]): KernelTerm => ({
     a,

@@ -54,7 +54,9 @@ export class RankingScorer {
     const [fixed, free] = candidateAt === 'object' ? [fs, fo] : [fo, fs]
     for (let f = 0; f < fp.length; f++) {
       const u = (free[f] as number) - entityBase
-      const d = (rd[fp[f] as number] as number) + (this.ent[a * E + (fixed[f] as number) - entityBase] as number)
+      const d =
+        (rd[fp[f] as number] as number) +
+        (this.ent[a * E + (fixed[f] as number) - entityBase] as number)
       if (d < (m[u] as number)) m[u] = d
     }
     const out = new Float64Array(E).fill(Number.POSITIVE_INFINITY)
@@ -69,13 +71,15 @@ export class RankingScorer {
     return out
   }
 
-  /** The k best facts of q(a, Z) by partial distance, for entity id a. */
-  private bindings(q: number, a: number, rd: Float64Array, idx: Int32Array, d2: Float64Array): number {
+  /** The k best facts of q(a, Z) by partial distance (`rd`: distances of q to the relations), for entity id a. */
+  private bindings(a: number, rd: Float64Array, idx: Int32Array, d2: Float64Array): number {
     const { fp, fs, entityBase } = this.nkb
     const E = this.E
     const sc = new Float64Array(fp.length)
     for (let f = 0; f < fp.length; f++)
-      sc[f] = (rd[fp[f] as number] as number) + (this.ent[a * E + (fs[f] as number) - entityBase] as number)
+      sc[f] =
+        (rd[fp[f] as number] as number) +
+        (this.ent[a * E + (fs[f] as number) - entityBase] as number)
     return topK(sc, this.opts.kBind, -1, idx, d2)
   }
 
@@ -105,12 +109,13 @@ export class RankingScorer {
       const [q, q2] = rule.body as [number, number?]
       let body: Float64Array
       if (rule.shape === 'implies') body = this.groundTable(q, fixed, candidateAt)
-      else if (rule.shape === 'inverse' || rule.shape === 'symmetric') body = this.groundTable(q, fixed, other)
+      else if (rule.shape === 'inverse' || rule.shape === 'symmetric')
+        body = this.groundTable(q, fixed, other)
       else if (rule.shape === 'chain2' || rule.shape === 'tiedChain2') {
         body = new Float64Array(E).fill(Number.POSITIVE_INFINITY)
         const rd = this.relD(q)
         if (candidateAt === 'object') {
-          const n = this.bindings(q, fixed, rd, idx, d2)
+          const n = this.bindings(fixed, rd, idx, d2)
           for (let i = 0; i < n; i++) {
             const z = (fo[idx[i] as number] as number) - entityBase
             if (this.opts.cycleGuard && z === fixed) continue
@@ -124,7 +129,7 @@ export class RankingScorer {
         } else {
           const t = this.groundTable(q2 as number, fixed, 'subject')
           for (let c = 0; c < E; c++) {
-            const n = this.bindings(q, c, rd, idx, d2)
+            const n = this.bindings(c, rd, idx, d2)
             for (let i = 0; i < n; i++) {
               const z = (fo[idx[i] as number] as number) - entityBase
               if (this.opts.cycleGuard && z === c) continue
@@ -133,7 +138,10 @@ export class RankingScorer {
             }
           }
         }
-      } else throw new RangeError(`Cannot rank with rule shape "${rule.shape}": only depth-1 shapes are batched`)
+      } else
+        throw new RangeError(
+          `Cannot rank with rule shape "${rule.shape}": only depth-1 shapes are batched`,
+        )
       for (let c = 0; c < E; c++) {
         const v = Math.max(h, body[c] as number)
         if (v < (best[c] as number)) best[c] = v

@@ -20,6 +20,10 @@ export interface ProverArm {
   kMax: number
   /** GNTP: batches between index rebuilds. */
   refreshEvery: number
+  /** GNTP: nearest entities kept per entity in the index. */
+  neighbours: number
+  /** GNTP: exact k-NN (true) or the approximate neighbour-bounded search. */
+  exact: boolean
 }
 
 export interface ProverTraining {
@@ -49,6 +53,8 @@ export interface TrainStats {
   peakRssMb: number
   extrapolated: boolean
   finalLoss: number
+  /** GNTP: share of index queries whose neighbour lists ran out (then a scan, if exact). */
+  fallbackShare: number
 }
 
 export interface TrainedProver {
@@ -59,9 +65,10 @@ export interface TrainedProver {
 }
 
 /** A prover over `nkb` for one arm. */
-export function makeProver(nkb: NeuralKb, arm: ProverArm, cycleGuard: boolean, rng: Rng): Prover {
-  if (arm.kind === 'ntp') return new Prover(nkb, new ExhaustiveFacts(nkb), { kBind: arm.kMax, cycleGuard })
-  return new Prover(nkb, new KnnFacts(nkb, arm.kFacts, rng.fork('index')), {
+export function makeProver(nkb: NeuralKb, arm: ProverArm, cycleGuard: boolean): Prover {
+  if (arm.kind === 'ntp')
+    return new Prover(nkb, new ExhaustiveFacts(nkb), { kBind: arm.kMax, cycleGuard })
+  return new Prover(nkb, new KnnFacts(nkb, arm.kFacts, arm.neighbours, arm.exact), {
     kBind: arm.kFacts,
     kRules: arm.kRules,
     cycleGuard,
@@ -76,8 +83,13 @@ export function trainProver(
   now: () => number,
   onEpoch?: (epoch: number) => void,
 ): TrainedProver {
-  const nkb = buildNeuralKb(kb, { dim: opts.dim, init: opts.init, rng: rng.fork('init'), instances: opts.instances })
-  const prover = makeProver(nkb, arm, opts.cycleGuard, rng)
+  const nkb = buildNeuralKb(kb, {
+    dim: opts.dim,
+    init: opts.init,
+    rng: rng.fork('init'),
+    instances: opts.instances,
+  })
+  const prover = makeProver(nkb, arm, opts.cycleGuard)
   const source = prover.source
   const grad = new RowGrad(nkb.rows, nkb.dim)
   const wordGrad = new Float32Array(nkb.words.length)
@@ -97,6 +109,7 @@ export function trainProver(
     peakRssMb: process.memoryUsage().rss / 2 ** 20,
     extrapolated: batches < perEpoch,
     finalLoss: 0,
+    fallbackShare: 0,
   }
   let goals = 0
   let batchNo = 0
@@ -108,7 +121,8 @@ export function trainProver(
     let lossN = 0
     for (let b = 0; b < batches; b++) {
       const t0 = now()
-      if (arm.kind === 'gntp' && batchNo > 0 && batchNo % arm.refreshEvery === 0) (source as KnnFacts).refresh()
+      if (arm.kind === 'gntp' && batchNo > 0 && batchNo % arm.refreshEvery === 0)
+        (source as KnnFacts).refresh()
       batchNo++
       encodePatterns(nkb)
       grad.clear()
@@ -146,7 +160,9 @@ export function trainProver(
           for (const w of ws) {
             words.add(w)
             for (let j = 0; j < nkb.dim; j++)
-              wordGrad[w * nkb.dim + j] = (wordGrad[w * nkb.dim + j] as number) + (grad.g[r * nkb.dim + j] as number) / ws.length
+              wordGrad[w * nkb.dim + j] =
+                (wordGrad[w * nkb.dim + j] as number) +
+                (grad.g[r * nkb.dim + j] as number) / ws.length
           }
         } else rows.push(r)
       }
@@ -168,5 +184,7 @@ export function trainProver(
   encodePatterns(nkb)
   stats.unificationsPerGoal = (source.unifications + prover.headUnifications) / Math.max(1, goals)
   stats.searchesPerGoal = source.searches / Math.max(1, goals)
+  stats.fallbackShare =
+    source instanceof KnnFacts ? source.fallbacks / Math.max(1, source.queries) : 0
   return { nkb, prover, source, stats }
 }
