@@ -1,6 +1,7 @@
 /** Suite-specific report sections that methods contribute, listed explicitly. */
 import type { SuiteSummary } from '../harness/report/write.ts'
 import { qaAblationsSummary, qaSummary } from './amanda/paired-summary.ts'
+import { summaries as gntpSummaries } from './gntp/index.ts'
 import { marginSummary } from './margin/figures.ts'
 import { pamSummary } from './pam/ratios.ts'
 
@@ -9,4 +10,5 @@ export const summaries: readonly SuiteSummary[] = [
   marginSummary,
   qaSummary,
   qaAblationsSummary,
+  ...gntpSummaries,
 ]

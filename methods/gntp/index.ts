@@ -1,7 +1,9 @@
 /** `gntp`: the greedy neural theorem prover (k-NN retrieval of facts and rule heads). */
 import type { KnowledgeBase } from '../../datasets/kb.ts'
+import type { SuiteSummary } from '../../harness/report/write.ts'
 import type { AnySubject, SubjectDef } from '../../harness/types.ts'
 import { ProverParams, runProverTrial } from '../../studies/gntp/prover-trial.ts'
+import { gntpSummary } from './summary.ts'
 
 const gntp: SubjectDef<ProverParams, KnowledgeBase> = {
   name: 'gntp',
@@ -15,3 +17,5 @@ const gntp: SubjectDef<ProverParams, KnowledgeBase> = {
 }
 
 export const subjects: readonly AnySubject[] = [gntp]
+
+export const summaries: readonly SuiteSummary[] = [gntpSummary]
