@@ -57,7 +57,7 @@ export function renderGntpSummary(records: readonly TrialRecord[]): string {
   const kin = points(records, 'kinship').sort((a, b) => Number(a[1].facts) - Number(b[1].facts))
   if (kin.length > 0) {
     out.push(
-      'Time per epoch (s; extrapolated from timed batches above `trainUpTo`) and per goal (ms) vs |F|:',
+      'Time per epoch (s; extrapolated from timed batches above `trainUpTo`) and per goal (ms) vs the training facts F:',
       '',
     )
     out.push(
@@ -75,7 +75,7 @@ export function renderGntpSummary(records: readonly TrialRecord[]): string {
     }
     out.push(
       '',
-      '| arm | log-log slope, epoch time vs |F| | slope, time per goal vs |F| | slope, unifications+searches per goal |',
+      '| arm | log-log slope, epoch time vs F | slope, time per goal vs F | slope, unifications+searches per goal |',
       '|---|---|---|---|',
     )
     for (const p of PROVERS) {
@@ -95,7 +95,7 @@ export function renderGntpSummary(records: readonly TrialRecord[]): string {
       '',
       'GNTP minus NTP where both were trained (mean over seeds):',
       '',
-      '| |F| | arm | MRR | Δ MRR | Hits@10 | Δ Hits@10 |',
+      '| F | arm | MRR | Δ MRR | Hits@10 | Δ Hits@10 |',
       '|---|---|---|---|---|---|',
     )
     for (const [pt] of kin) {
