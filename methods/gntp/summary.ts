@@ -61,7 +61,7 @@ export function renderGntpSummary(records: readonly TrialRecord[]): string {
       '',
     )
     out.push(
-      `| |F| | ${PROVERS.map((p) => `${p} epoch_s | ${p} goal_ms`).join(' | ')} | NTP/GNTP epoch | NTP/GNTP-exact epoch |`,
+      `| F | ${PROVERS.map((p) => `${p} epoch_s | ${p} goal_ms`).join(' | ')} | NTP/GNTP epoch | NTP/GNTP-exact epoch |`,
     )
     out.push(`|---|${PROVERS.map(() => '---|---').join('|')}|---|---|`)
     for (const [pt] of kin) {
