@@ -3,6 +3,7 @@ import type { AnySubject } from '../harness/types.ts'
 import * as approxUniform from './approx-uniform/index.ts'
 import * as bidaf from './bidaf/index.ts'
 import * as centralitySingleTask from './centrality-single-task/index.ts'
+import * as complex from './complex/index.ts'
 import * as crossEntropy from './cross-entropy/index.ts'
 import * as csrSpmm from './csr-spmm/index.ts'
 import * as deepwalkLayers from './deepwalk-layers/index.ts'
@@ -15,6 +16,7 @@ import * as louvain from './louvain/index.ts'
 import * as mtz from './mtz/index.ts'
 import * as noMerge from './no-merge/index.ts'
 import * as nonLocal from './non-local/index.ts'
+import * as ntp from './ntp/index.ts'
 import * as onnxruntimeDense from './onnxruntime-dense/index.ts'
 import * as onnxruntimeEncoder from './onnxruntime-encoder/index.ts'
 import * as onnxruntimeMatmul from './onnxruntime-matmul/index.ts'
@@ -48,6 +50,8 @@ const faces: readonly { subjects: readonly AnySubject[] }[] = [
   glore,
   nonLocal,
   seBlock,
+  ntp,
+  complex,
 ]
 
 export const baselines: readonly AnySubject[] = faces.flatMap((f) => f.subjects)

@@ -2,8 +2,10 @@
 
 import { brownLm } from './brown-lm.ts'
 import { centralityGraphs } from './centrality-graphs.ts'
+import { countriesKb } from './countries-kb.ts'
 import { denseStack } from './dense-stack.ts'
 import { footballMultiplex } from './football-multiplex.ts'
+import { kinshipKb } from './kinship-kb.ts'
 import { mnist } from './mnist.ts'
 import { mnistSegmentation } from './mnist-segmentation.ts'
 import { mnistTasks } from './mnist-tasks.ts'
@@ -34,4 +36,6 @@ export const datasets = [
   brownLm,
   zipfLm,
   mnistSegmentation,
+  countriesKb,
+  kinshipKb,
 ] as const

@@ -7,6 +7,7 @@ import type { AnySubject } from '../harness/types.ts'
 import * as amanda from './amanda/index.ts'
 import * as approxMultiplier from './approx-multiplier/index.ts'
 import * as gnnCentrality from './gnn-centrality/index.ts'
+import * as gntp from './gntp/index.ts'
 import * as hashLayers from './hash-layers/index.ts'
 import * as margin from './margin/index.ts'
 import * as multilayerEmbedding from './multilayer-embedding/index.ts'
@@ -31,6 +32,7 @@ const faces: readonly MethodFace[] = [
   approxMultiplier,
   hashLayers,
   squeezeReasoning,
+  gntp,
 ]
 
 export const methods: readonly AnySubject[] = faces.flatMap((f) => f.subjects)
