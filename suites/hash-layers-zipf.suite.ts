@@ -51,6 +51,8 @@ export default defineSuite({
     default: {
       seeds: 3,
       timeoutS: 600,
+      // 177 s measured loaded (load ~20); not in the `default` group.
+      budgetS: 180,
       subjects: arms({
         dModel: 32,
         ffn: 64,
