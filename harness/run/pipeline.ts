@@ -20,8 +20,7 @@ import { codeVersion, collectEnvironment, type Environment, environmentHash } fr
 import type { Device, Logger, Profile } from '../types.ts'
 import { type Clock, createRunEnvironment, type RunSettings } from './environment.ts'
 import type { ProgressSink } from './progress.ts'
-import { type RunSummary, runTrials } from './runner.ts'
-import type { Shard } from './shard.ts'
+import { type RunOptions, type RunSummary, runTrials } from './runner.ts'
 
 /** What the pipeline needs from the composition root. */
 export interface PipelineApp {
@@ -33,7 +32,8 @@ export interface PipelineApp {
 }
 
 /** One run, as a person asks for it (the CLI's `run` flags, already parsed). */
-export interface RunRequest {
+export interface RunRequest
+  extends Pick<RunOptions, 'force' | 'bail' | 'shard' | 'shardCosts' | 'isolate'> {
   suites: readonly SuiteSpec[]
   /** Where each suite came from (its name, or the file it was loaded from), for error messages. */
   sources?: readonly string[]
@@ -46,12 +46,6 @@ export interface RunRequest {
   subjects?: readonly string[] | undefined
   device: Device
   threads: number
-  force?: boolean
-  bail?: boolean
-  shard?: Shard | undefined
-  shardCosts?: ReadonlyMap<string, number> | undefined
-  /** Run each trial in a child process that imports `entry` (a module exporting `registries`). */
-  isolate?: { entry: string } | undefined
   /** Render tables and figures after the run (unless it was interrupted). */
   render: boolean
 }
