@@ -47,37 +47,46 @@ export function median(xs: readonly number[]): number {
   return quantile(xs, 0.5)
 }
 
-/** k-th smallest of buf[0..n) by quickselect; reorders `buf`. O(n) expected. */
-function selectInPlace(buf: Float64Array, k: number): number {
+/**
+ * The k-th smallest value of `a` (0-based), by quickselect (Hoare partition, median-of-three
+ * pivot). Reorders `a` so that a[k] holds it and every value after k is at least a[k].
+ */
+export function selectKth(a: Float32Array | Float64Array, k: number): number {
+  if (!(Number.isInteger(k) && k >= 0 && k < a.length))
+    throw new RangeError(`Cannot select: k = ${k} not in [0, ${a.length})`)
   let lo = 0
-  let hi = buf.length - 1
-  while (lo < hi) {
-    const pivot = buf[(lo + hi) >>> 1] as number
+  let hi = a.length - 1
+  while (hi > lo) {
+    const x = a[lo] as number
+    const y = a[(lo + hi) >>> 1] as number
+    const z = a[hi] as number
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z))
     let i = lo
     let j = hi
     while (i <= j) {
-      while ((buf[i] as number) < pivot) i++
-      while ((buf[j] as number) > pivot) j--
+      while ((a[i] as number) < pivot) i++
+      while ((a[j] as number) > pivot) j--
       if (i <= j) {
-        const t = buf[i] as number
-        buf[i] = buf[j] as number
-        buf[j] = t
+        const t = a[i] as number
+        a[i] = a[j] as number
+        a[j] = t
         i++
         j--
       }
     }
+    // [lo, j] ≤ pivot ≤ [i, hi]; anything strictly between j and i equals the pivot.
     if (k <= j) hi = j
     else if (k >= i) lo = i
-    else break
+    else return a[k] as number
   }
-  return buf[k] as number
+  return a[k] as number
 }
 
 /** Type-7 median of `buf` without sorting it (reorders `buf`); for bootstrap inner loops. */
 export function medianInPlace(buf: Float64Array): number {
   const h = (buf.length - 1) / 2
   const lo = Math.floor(h)
-  const a = selectInPlace(buf, lo)
+  const a = selectKth(buf, lo)
   if (h === lo) return a
   // The element after `lo` in sorted order is the minimum of the upper part.
   let b = Number.POSITIVE_INFINITY

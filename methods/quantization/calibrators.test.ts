@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
+import { selectKth } from '../../harness/stats/describe.ts'
 import {
   CALIBRATORS,
   calibrateRange,
@@ -8,7 +9,6 @@ import {
   mseRange,
   percentileRange,
   quantError,
-  selectKth,
   uniformSample,
 } from './calibrators.ts'
 import { klThreshold } from './kl-calibrator.ts'

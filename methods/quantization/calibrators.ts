@@ -15,6 +15,7 @@
  * channels (a stride of 2 on a [784, 300] kernel missed every odd channel's outliers).
  */
 import { Rng } from '../../harness/run/rng.ts'
+import { selectKth } from '../../harness/stats/describe.ts'
 import { klThreshold } from './kl-calibrator.ts'
 import { type QParams, type QuantSpec, qparamsFromRange, quantizeValue } from './quantizer.ts'
 
@@ -50,41 +51,6 @@ export function minMax(x: ArrayLike<number>): Range {
   }
   if (lo > hi) throw new RangeError('Cannot calibrate: no values')
   return { lo, hi }
-}
-
-/**
- * The k-th smallest value of `a` (0-based), by quickselect (Hoare partition, median-of-three
- * pivot). Reorders `a` so that a[k] holds it and every value after k is at least a[k].
- */
-export function selectKth(a: Float32Array, k: number): number {
-  if (!(Number.isInteger(k) && k >= 0 && k < a.length))
-    throw new RangeError(`Cannot select: k = ${k} not in [0, ${a.length})`)
-  let lo = 0
-  let hi = a.length - 1
-  while (hi > lo) {
-    const x = a[lo] as number
-    const y = a[(lo + hi) >>> 1] as number
-    const z = a[hi] as number
-    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z))
-    let i = lo
-    let j = hi
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++
-      while ((a[j] as number) > pivot) j--
-      if (i <= j) {
-        const t = a[i] as number
-        a[i] = a[j] as number
-        a[j] = t
-        i++
-        j--
-      }
-    }
-    // [lo, j] ≤ pivot ≤ [i, hi]; anything strictly between j and i equals the pivot.
-    if (k <= j) hi = j
-    else if (k >= i) lo = i
-    else return a[k] as number
-  }
-  return a[k] as number
 }
 
 /** Linear-interpolated quantile q ∈ [0, 1] of the values in `a` (reordered in place). */
