@@ -109,9 +109,16 @@ test('Ctrl-C between synchronous trials stops before the next trial starts', asy
   })
   const file = join(out, 'records.jsonl')
   const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').length : 0)
-  // Wait for the first busy trial (the reference trials come first and take no time).
-  while (!/scaler/.test(readFileSync(existsSync(file) ? file : CLI, 'utf8')) || !existsSync(file))
+  // Wait until a busy scaler trial has been recorded (the reference trials take no time).
+  const recorded = () => (existsSync(file) ? readFileSync(file, 'utf8') : '')
+  const deadline = Date.now() + 120_000
+  while (!recorded().includes('"scaler"')) {
+    assert.ok(
+      Date.now() < deadline && child.exitCode === null,
+      `the run never got going: ${stderr}`,
+    )
     await new Promise((r) => setTimeout(r, 20))
+  }
   const atSignal = lines()
   child.kill('SIGINT')
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
