@@ -1,4 +1,5 @@
 import { defineSuite } from '../harness/spec/schema.ts'
+import { PPL_METRICS, TRAINING_KNOBS } from './hash-layers.suite.ts'
 
 const ARMS = [
   ['dense', 'dense-ffn', { wide: false, experts: 1 }],
@@ -82,28 +83,8 @@ export default defineSuite({
     {
       name: 'ppl',
       title: 'hash-layers-zipf: perplexity and load per arm (K = 8)',
-      metrics: [
-        'val_ppl',
-        'test_ppl',
-        'params',
-        'flops_per_token',
-        'load_max_mean',
-        'load_entropy',
-      ],
-      hide: [
-        'dModel',
-        'heads',
-        'layers',
-        'ffn',
-        'seqLength',
-        'moeLayers',
-        'steps',
-        'batchSize',
-        'learningRate',
-        'evalTokens',
-        'inferBatch',
-        'inferSamples',
-      ],
+      metrics: [...PPL_METRICS],
+      hide: [...TRAINING_KNOBS],
     },
   ],
   figures: [{ name: 'ppl', x: 'subject', y: 'val_ppl', mark: 'bar' }],

@@ -1,6 +1,32 @@
 import { defineSuite } from '../harness/spec/schema.ts'
 
 /** Every arm: [id, registry name, fixed params]. */
+/** The perplexity table's metrics, shared with the Zipfian control suite. */
+export const PPL_METRICS = [
+  'val_ppl',
+  'test_ppl',
+  'params',
+  'flops_per_token',
+  'load_max_mean',
+  'load_entropy',
+] as const
+
+/** Model and training sizes: fixed per profile, so tables hide them. */
+export const TRAINING_KNOBS = [
+  'dModel',
+  'heads',
+  'layers',
+  'ffn',
+  'seqLength',
+  'moeLayers',
+  'steps',
+  'batchSize',
+  'learningRate',
+  'evalTokens',
+  'inferBatch',
+  'inferSamples',
+] as const
+
 const ARMS = [
   ['dense', 'dense-ffn', { wide: false }],
   ['dense-wide', 'dense-ffn', { wide: true }],
@@ -128,28 +154,8 @@ export default defineSuite({
     {
       name: 'ppl',
       title: 'hash-layers: perplexity, parameters and active compute per arm and K',
-      metrics: [
-        'val_ppl',
-        'test_ppl',
-        'params',
-        'flops_per_token',
-        'load_max_mean',
-        'load_entropy',
-      ],
-      hide: [
-        'dModel',
-        'heads',
-        'layers',
-        'ffn',
-        'seqLength',
-        'moeLayers',
-        'steps',
-        'batchSize',
-        'learningRate',
-        'evalTokens',
-        'inferBatch',
-        'inferSamples',
-      ],
+      metrics: [...PPL_METRICS],
+      hide: [...TRAINING_KNOBS],
     },
     {
       name: 'speed',
@@ -163,20 +169,7 @@ export default defineSuite({
         'train_tokens_per_s',
         'train_dropped',
       ],
-      hide: [
-        'dModel',
-        'heads',
-        'layers',
-        'ffn',
-        'seqLength',
-        'moeLayers',
-        'steps',
-        'batchSize',
-        'learningRate',
-        'evalTokens',
-        'inferBatch',
-        'inferSamples',
-      ],
+      hide: [...TRAINING_KNOBS],
     },
   ],
   figures: [
