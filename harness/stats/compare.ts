@@ -7,7 +7,7 @@
  * Quantiles are R's type 7 (linear interpolation), so medians and quartiles match R and numpy.
  */
 import type { Rng } from '../run/rng.ts'
-import { median, medianInPlace, quantileSorted } from './describe.ts'
+import { median, medianInPlace, quantile, quantileSorted } from './describe.ts'
 import { normalCdf, tCdf, tQuantile } from './distributions.ts'
 
 function checkSample(xs: readonly number[], action: string, name: string): void {
@@ -248,15 +248,53 @@ export interface BootstrapOptions {
 }
 
 export interface RatioInterval {
-  /** median(a) / median(b). */
+  /** The point ratio, e.g. median(a) / median(b). */
   ratio: number
   lo: number
   hi: number
 }
 
-function resampleMedian(s: readonly number[], rng: Rng, buf: Float64Array): number {
+/** The q-quantile of a resample of `s` drawn into `buf` (the median by quickselect). */
+function resampleQuantile(s: readonly number[], q: number, rng: Rng, buf: Float64Array): number {
   for (let i = 0; i < buf.length; i++) buf[i] = s[rng.int(s.length)] as number
-  return medianInPlace(buf)
+  if (q === 0.5) return medianInPlace(buf)
+  return quantileSorted(buf.sort(), q)
+}
+
+/**
+ * Ratio of quantiles quantile(a, q) / quantile(b, q) with a percentile bootstrap interval: a and
+ * b are resampled independently, `resamples` times, drawing from `rng`.
+ */
+export function bootstrapRatioOfQuantiles(
+  a: readonly number[],
+  b: readonly number[],
+  q: number,
+  options: BootstrapOptions,
+): RatioInterval {
+  const action = q === 0.5 ? 'bootstrap ratio of medians' : 'bootstrap ratio of quantiles'
+  checkSample(a, action, 'a')
+  checkSample(b, action, 'b')
+  const { rng, resamples = 2000, level = 0.95 } = options
+  checkLevel(level, action)
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`Cannot compute ${action}: q = ${q} must be in [0, 1]`)
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw new RangeError(`Cannot compute ${action}: resamples = ${resamples} must be >= 1`)
+  const qb = quantile(b, q)
+  const which = q === 0.5 ? 'median' : `${q}-quantile`
+  if (qb === 0) throw new RangeError(`Cannot compute ${action}: the ${which} of "b" is 0`)
+  const ratios = new Float64Array(resamples)
+  const bufA = new Float64Array(a.length)
+  const bufB = new Float64Array(b.length)
+  for (let r = 0; r < resamples; r++) {
+    ratios[r] = resampleQuantile(a, q, rng, bufA) / resampleQuantile(b, q, rng, bufB)
+  }
+  ratios.sort()
+  const alpha = (1 - level) / 2
+  return {
+    ratio: quantile(a, q) / qb,
+    lo: quantileSorted(ratios, alpha),
+    hi: quantileSorted(ratios, 1 - alpha),
+  }
 }
 
 /**
@@ -268,28 +306,7 @@ export function bootstrapRatioOfMedians(
   b: readonly number[],
   options: BootstrapOptions,
 ): RatioInterval {
-  const action = 'bootstrap ratio of medians'
-  checkSample(a, action, 'a')
-  checkSample(b, action, 'b')
-  const { rng, resamples = 2000, level = 0.95 } = options
-  checkLevel(level, action)
-  if (!Number.isInteger(resamples) || resamples < 1)
-    throw new RangeError(`Cannot compute ${action}: resamples = ${resamples} must be >= 1`)
-  const mb = median(b)
-  if (mb === 0) throw new RangeError(`Cannot compute ${action}: the median of "b" is 0`)
-  const ratios = new Float64Array(resamples)
-  const bufA = new Float64Array(a.length)
-  const bufB = new Float64Array(b.length)
-  for (let r = 0; r < resamples; r++) {
-    ratios[r] = resampleMedian(a, rng, bufA) / resampleMedian(b, rng, bufB)
-  }
-  ratios.sort()
-  const alpha = (1 - level) / 2
-  return {
-    ratio: median(a) / mb,
-    lo: quantileSorted(ratios, alpha),
-    hi: quantileSorted(ratios, 1 - alpha),
-  }
+  return bootstrapRatioOfQuantiles(a, b, 0.5, options)
 }
 
 // ---------------------------------------------------------------------------------------------
