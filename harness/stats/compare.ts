@@ -276,7 +276,8 @@ export function bootstrapRatioOfQuantiles(
   checkSample(b, action, 'b')
   const { rng, resamples = 2000, level = 0.95 } = options
   checkLevel(level, action)
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`Cannot compute ${action}: q = ${q} must be in [0, 1]`)
+  if (!(q >= 0 && q <= 1))
+    throw new RangeError(`Cannot compute ${action}: q = ${q} must be in [0, 1]`)
   if (!Number.isInteger(resamples) || resamples < 1)
     throw new RangeError(`Cannot compute ${action}: resamples = ${resamples} must be >= 1`)
   const qb = quantile(b, q)
