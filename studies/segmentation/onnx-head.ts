@@ -144,22 +144,28 @@ export function onnxBatchNorm(g: OnnxHeadGraph, bn: BatchNorm, x: string): strin
   ])
 }
 
-/** Group norm of [B, L, C] features, as `GroupNorm.apply`. */
+/**
+ * Group norm of [B, L, C] features, as `GroupNorm.apply`, written as ONNX exporters write it:
+ * InstanceNormalization over [B, G, L·C/G] (unit scale, zero bias), then the per-channel affine.
+ * Features are channels-last here, so a Transpose brings each group's values together first and
+ * another puts them back (ORT's broadcasting Sub/Div over a middle axis are several times slower).
+ */
 export function onnxGroupNorm(g: OnnxHeadGraph, gn: GroupNorm, x: string, length: number): string {
   const c = gn.gamma.shape[0] as number
-  const grouped = g.reshape(x, [g.batch, length, gn.groups, c / gn.groups])
-  const mean = g.op('ReduceMean', [grouped], { axes: [1, 3], keepdims: 1 })
-  const centred = g.op('Sub', [grouped, mean])
-  const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred])], {
-    axes: [1, 3],
-    keepdims: 1,
-  })
-  const std = g.op('Sqrt', [g.op('Add', [variance, g.constant([gn.epsilon], [], 'eps')])])
-  const normed = g.reshape(g.op('Div', [centred, std]), [g.batch, length, c])
-  return g.op('Add', [
-    g.op('Mul', [normed, g.weight(gn.gamma, 'gamma')]),
-    g.weight(gn.beta, 'beta'),
-  ])
+  const G = gn.groups
+  const grouped = g.transpose(g.reshape(x, [g.batch, length, G, c / G]), [0, 2, 1, 3])
+  const normed = g.op(
+    'InstanceNormalization',
+    [
+      g.reshape(grouped, [g.batch, G, length * (c / G)]),
+      g.constant(new Float32Array(G).fill(1), [G], 'ones'),
+      g.constant(new Float32Array(G), [G], 'zeros'),
+    ],
+    { epsilon: { float: gn.epsilon } },
+  )
+  const back = g.transpose(g.reshape(normed, [g.batch, G, length, c / G]), [0, 2, 1, 3])
+  const flat = g.reshape(back, [g.batch, length, c])
+  return g.op('Add', [g.op('Mul', [flat, g.weight(gn.gamma, 'gamma')]), g.weight(gn.beta, 'beta')])
 }
 
 /** The ONNX bytes of a built head at a fixed [batch, h, w, C] input. */
