@@ -114,10 +114,10 @@ function backendOf(r: TrialRecord): string {
   return (r.subject.params['backend'] as string | undefined) ?? 'tfjs-wasm'
 }
 
-/** What the memory column means on each backend. */
-const MEMORY: Record<string, { metric: string; label: string }> = {
-  'tfjs-wasm': { metric: 'head_peak_mib', label: 'peak tensor MiB' },
-  onnxruntime: { metric: 'head_rss_mib', label: 'peak resident MiB (one call, fresh process)' },
+/** The memory metric of each backend (see the note above the cost table). */
+const MEMORY: Record<string, string> = {
+  'tfjs-wasm': 'head_peak_mib',
+  onnxruntime: 'head_rss_mib',
 }
 
 interface CostSeries {
@@ -147,7 +147,7 @@ function costSeries(records: readonly TrialRecord[]): CostSeries[] {
       gmacs: new Map(),
     }
     const ms = r.metrics['head_ms']
-    const mib = r.metrics[MEMORY[backend]?.metric ?? 'head_peak_mib']?.value
+    const mib = r.metrics[MEMORY[backend] ?? 'head_peak_mib']?.value
     if (ms !== undefined) {
       s.ms.set(size, [...(s.ms.get(size) ?? []), ms.value])
       s.samples.set(size, [...(s.samples.get(size) ?? []), ...(ms.samples ?? [ms.value])])
@@ -185,14 +185,14 @@ function renderCost(records: readonly TrialRecord[]): string[] {
   const top = sizes.at(-1) as number
   const out = ['### Head cost (head alone, batch 1, one thread, inference)', '']
   out.push(
-    "Latency: median over seeds of each trial's median; slopes are least-squares fits of log(value) on log(HW) over the sizes measured. Memory: tfjs wasm = peak tensor bytes of one call (tf.profile); onnxruntime = peak resident-set growth of one call in a fresh process (includes a floor of about 1 MiB of first-run allocations).",
+    "Latency: median over seeds of each trial's median; slopes are least-squares fits of log(value) on log(HW) over the sizes measured. Memory: tfjs wasm = peak tensor bytes of one call (tf.profile); onnxruntime = peak resident-set growth of one call (its second, arena off, 4 KiB mmap threshold) in a fresh process: the bytes the call keeps alive at once.",
     '',
-    `| head | backend | ${sizes.map((s) => `ms @${s}²`).join(' | ')} | IQR ms @${top}² | slope ms/HW | ${sizes.map((s) => `MiB @${s}²`).join(' | ')} | slope MiB/HW | GMAC @${top}² |`,
+    `| head | backend | ${sizes.map((s) => `ms @${s}²`).join(' | ')} | IQR ms @${top}² | slope ms/HW | ${sizes.map((s) => `MiB @${s}²`).join(' | ')} | slope MiB/HW | MMAC @${top}² |`,
     `|---|---|${sizes.map(() => '---|').join('')}---|---|${sizes.map(() => '---|').join('')}---|---|`,
   )
   for (const s of series)
     out.push(
-      `| ${s.arm} | ${s.backend} | ${sizes.map((z) => f(median(s.ms.get(z) ?? [Number.NaN]), 3)).join(' | ')} | ${iqr(s.samples.get(top))} | ${f(slope(s.ms))} | ${sizes.map((z) => f(mean(s.mib.get(z) ?? []), 2)).join(' | ')} | ${f(slope(s.mib))} | ${f(s.gmacs.get(top) ?? Number.NaN, 4)} |`,
+      `| ${s.arm} | ${s.backend} | ${sizes.map((z) => f(median(s.ms.get(z) ?? [Number.NaN]), 3)).join(' | ')} | ${iqr(s.samples.get(top))} | ${f(slope(s.ms))} | ${sizes.map((z) => f(mean(s.mib.get(z) ?? []), 2)).join(' | ')} | ${f(slope(s.mib))} | ${f((s.gmacs.get(top) ?? Number.NaN) * 1000, 3)} |`,
     )
   out.push('')
   const backends = [...new Set(series.map((s) => s.backend))]

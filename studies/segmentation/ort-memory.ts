@@ -1,13 +1,16 @@
 /**
  * Peak memory of one onnxruntime-node inference, measured where it can be measured cleanly: in a
  * fresh Node process (plain JavaScript, no tsx) that only loads onnxruntime-node, creates the
- * session, resets its peak resident set (writing 5 to /proc/self/clear_refs) and runs the graph
- * once. The result is VmHWM after the call minus VmRSS before it: the resident memory the call
- * itself touched (ORT's arena for the intermediates, the output). glibc's mmap threshold is pinned
- * at 64 KiB in that process (MALLOC_MMAP_THRESHOLD_), so every block of 64 KiB or more is mapped
- * fresh and unmapped on free: memory freed while the session was built cannot hide the call's
- * allocations. In the benchmark process itself the same reading is near zero for small heads,
- * since freed heap pages are reused without growing the resident set. Linux only.
+ * session without ORT's arena and memory-pattern cache (so each tensor is allocated and freed as
+ * it lives and dies), runs the graph once (one-time initialisation), resets its peak resident set
+ * (writing 5 to /proc/self/clear_refs) and runs it again. The result is VmHWM after that call
+ * minus VmRSS before it: the peak of the bytes the call keeps alive at once (intermediates and
+ * output), page-rounded. glibc's mmap threshold is pinned at 4 KiB in that process
+ * (MALLOC_MMAP_THRESHOLD_), so every block of 4 KiB or more is mapped fresh and unmapped on free:
+ * freed heap pages cannot hide an allocation. (In the benchmark process itself the same reading
+ * is near zero for small heads, since freed heap pages are reused without growing the resident
+ * set.) The timed session keeps the arena; this measures what the call needs, not how the arena
+ * rounds it. Linux only.
  */
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
@@ -28,9 +31,10 @@ const kb = (key) => Number(new RegExp(key + ':\\\\s+(\\\\d+) kB').exec(fs.readFi
 ;(async () => {
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: Number(threads), interOpNumThreads: 1, executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: 'all', enableCpuMemArena: false, enableMemPattern: false,
   })
   const feeds = { x: new ort.Tensor('float32', input, dims) }
+  await session.run(feeds)
   fs.writeFileSync('/proc/self/clear_refs', '5')
   const before = kb('VmRSS')
   await session.run(feeds)
@@ -66,7 +70,7 @@ export function probeOrtPeakMemory(
       input: stdin,
       encoding: 'utf8',
       timeout: timeoutMs,
-      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: String(64 * 1024) },
+      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '4096' },
       maxBuffer: 1 << 20,
     },
   )

@@ -135,6 +135,7 @@ test('probeOrtPeakMemory() sees a 32 MiB intermediate and not in a graph without
   const narrow = probeOrtPeakMemory(graph(false), input, [1, 64, 64, 1], 1)
   if (wide === undefined || narrow === undefined) return // not Linux: nothing to measure
   const mib = (b: number) => b / 2 ** 20
-  assert.ok(mib(wide) >= 32 && mib(wide) < 48, `wide graph: ${mib(wide)} MiB`)
-  assert.ok(mib(narrow) < 8, `narrow graph: ${mib(narrow)} MiB`)
+  // 32 MiB less what pages resident before the call are freed during it (tens of KiB)
+  assert.ok(mib(wide) >= 31.5 && mib(wide) < 40, `wide graph: ${mib(wide)} MiB`)
+  assert.ok(mib(narrow) < 2, `narrow graph: ${mib(narrow)} MiB`)
 })
