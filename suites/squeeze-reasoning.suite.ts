@@ -25,10 +25,11 @@ function arms(train: Patch, cost: Patch, srNodes?: number[]) {
  * per head; and each head alone timed at growing feature maps on two runtimes, tfjs wasm and
  * onnxruntime-node running the head's exported ONNX graph (same weights, one thread, batch 1):
  * latency, memory (tfjs: peak tensor bytes; onnxruntime: peak resident growth of one call in a
- * fresh process, arena off), MACs. Profiles: smoke (seconds); default (small: 48 training canvases, 2 epochs, SR with 8
- * nodes, cost at 16²-64²; about 90 s on the 2-core machine unloaded); paper (4,000 / 1,000
- * canvases, 12 epochs, SR with 4 / 8 / 16 nodes, cost up to 128²: 42 trainings of roughly
- * 10 min each on one wasm thread, about 7 h, plus about 5 min of head timing).
+ * fresh process, arena off), MACs. Profiles: smoke (seconds); default (small: 48 training
+ * canvases, 2 epochs, SR with 8 nodes, cost at 16²-64² on both backends; about 61 s of CPU on
+ * the 2-core machine, so about a minute unloaded); paper (4,000 / 1,000 canvases, 12 epochs, SR
+ * with 4 / 8 / 16 nodes, cost up to 128²: 42 trainings of roughly 10 min each on one wasm
+ * thread, about 7 h, plus about 10 min of head timing on the two backends).
  */
 export default defineSuite({
   name: 'squeeze-reasoning',
