@@ -3,6 +3,8 @@ import { defineSuite } from '../harness/spec/schema.ts'
 /** Training arms (one network per head) and head-alone cost arms. */
 const TRAIN = ['sr', 'non-local', 'glore', 'se-block', 'fcn'] as const
 const COST = ['sr-cost', 'non-local-cost', 'glore-cost', 'se-cost'] as const
+/** Runtimes of the head-cost arms: tfjs wasm, and onnxruntime-node on the exported ONNX graph. */
+const BACKENDS = ['tfjs-wasm', 'onnxruntime']
 
 type Patch = { params?: Record<string, unknown>; grid?: Record<string, unknown[]> }
 
@@ -20,11 +22,14 @@ function arms(train: Patch, cost: Patch, srNodes?: number[]) {
 /**
  * Squeeze Reasoning (channel-vector graph reasoning) against non-local, GloRe, SE and no context,
  * on composite-digit segmentation (mixed and hard variants): mIoU, pixel accuracy, params, MACs
- * per head; and each head alone timed at growing feature maps (latency, peak tensor memory, MACs,
- * tfjs wasm). Profiles: smoke (seconds); default (small: 48 training canvases, 2 epochs, SR with 8
- * nodes, cost at 16²-64²; about 90 s on the 2-core machine unloaded); paper (4,000 / 1,000
- * canvases, 12 epochs, SR with 4 / 8 / 16 nodes, cost up to 128²: 42 trainings of roughly
- * 10 min each on one wasm thread, about 7 h, plus about 5 min of head timing).
+ * per head; and each head alone timed at growing feature maps on two runtimes, tfjs wasm and
+ * onnxruntime-node running the head's exported ONNX graph (same weights, one thread, batch 1):
+ * latency, memory (tfjs: peak tensor bytes; onnxruntime: peak resident growth of one call in a
+ * fresh process, arena off), MACs. Profiles: smoke (seconds); default (small: 48 training
+ * canvases, 2 epochs, SR with 8 nodes, cost at 16²-64² on both backends; about 61 s of CPU on
+ * the 2-core machine, so about a minute unloaded); paper (4,000 / 1,000 canvases, 12 epochs, SR
+ * with 4 / 8 / 16 nodes, cost up to 128²: 42 trainings of roughly 10 min each on one wasm
+ * thread, about 7 h, plus about 10 min of head timing on the two backends).
  */
 export default defineSuite({
   name: 'squeeze-reasoning',
@@ -47,27 +52,27 @@ export default defineSuite({
       name: 'squeeze-reasoning',
       id: 'sr-cost',
       params: { task: 'cost', nodes: 8 },
-      grid: { side: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128], backend: BACKENDS },
     },
     {
       name: 'non-local',
       id: 'non-local-cost',
       params: { task: 'cost' },
-      grid: { side: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128], backend: BACKENDS },
       baseline: 'sr-cost',
     },
     {
       name: 'glore',
       id: 'glore-cost',
       params: { task: 'cost' },
-      grid: { side: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128], backend: BACKENDS },
       baseline: 'sr-cost',
     },
     {
       name: 'se-block',
       id: 'se-cost',
       params: { task: 'cost' },
-      grid: { side: [16, 32, 64, 128] },
+      grid: { side: [16, 32, 64, 128], backend: BACKENDS },
       baseline: 'sr-cost',
     },
   ],
@@ -112,8 +117,9 @@ export default defineSuite({
     },
     {
       name: 'head-cost',
-      title: 'squeeze-reasoning: the head alone, batch 1, per feature-map side (tfjs wasm)',
-      metrics: ['head_ms', 'head_peak_mib', 'head_gmacs', 'head_params'],
+      title:
+        'squeeze-reasoning: the head alone, batch 1, one thread, per feature-map side and backend (tfjs wasm: peak tensor MiB; onnxruntime-node: peak resident MiB)',
+      metrics: ['head_ms', 'head_peak_mib', 'head_rss_mib', 'head_gmacs', 'head_params'],
     },
   ],
   figures: [
@@ -129,10 +135,11 @@ export default defineSuite({
     },
     {
       name: 'head-latency',
-      title: 'Head latency vs feature-map side (log-log)',
+      title: 'Head latency vs feature-map side (log-log), per backend',
       x: 'side',
       y: 'head_ms',
       color: 'subject',
+      facet: 'backend',
       mark: 'line',
       logX: true,
       logY: true,
@@ -140,9 +147,21 @@ export default defineSuite({
     },
     {
       name: 'head-memory',
-      title: 'Head peak tensor memory vs feature-map side (log-log)',
+      title: 'Head peak tensor memory vs feature-map side (log-log, tfjs wasm)',
       x: 'side',
       y: 'head_peak_mib',
+      color: 'subject',
+      mark: 'line',
+      logX: true,
+      logY: true,
+      xTitle: 'feature-map side (HW = side²)',
+    },
+    {
+      name: 'head-rss',
+      title:
+        'Head peak resident memory of one call vs feature-map side (log-log, onnxruntime-node)',
+      x: 'side',
+      y: 'head_rss_mib',
       color: 'subject',
       mark: 'line',
       logX: true,

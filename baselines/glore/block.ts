@@ -18,6 +18,12 @@ import {
   toMap,
   toTokens,
 } from '../../studies/segmentation/layers.ts'
+import {
+  onnxBatchNorm,
+  onnxLinear,
+  onnxMap,
+  onnxTokens,
+} from '../../studies/segmentation/onnx-head.ts'
 
 /** GloRe's state and node counts at inner width C′. */
 export function gloreSizes(inner: number): { states: number; nodes: number } {
@@ -49,6 +55,19 @@ export function buildGlore(store: ParamStore, { channels: C, inner }: HeadWidths
       const back = tf.matMul(proj, h2, false, true) as tf.Tensor3D // [B, HW, S]
       const y = bn.apply(applyLinear(extend, back), 2, training) as tf.Tensor3D
       return tf.add(x, toMap(y, H, W))
+    },
+    toOnnx(g, x) {
+      const tokens = onnxTokens(g, x)
+      const xs = onnxLinear(g, toState, tokens) // [B, HW, S]
+      const proj = onnxLinear(g, toNodes, tokens) // [B, HW, N]
+      const v = g.op('MatMul', [g.transpose(xs, [0, 2, 1]), proj]) // [B, S, N]
+      const adjT = g.transpose(g.weight(adj, 'adj'), [1, 0])
+      const av = g.op('Add', [g.op('MatMul', [v, adjT]), g.weight(adjBias, 'adj_b')])
+      const h = g.op('Relu', [g.op('Add', [av, v])])
+      const h2 = g.op('MatMul', [g.weight(update, 'update'), h]) // [B, S, N]
+      const back = g.op('MatMul', [proj, g.transpose(h2, [0, 2, 1])]) // [B, HW, S]
+      const y = onnxBatchNorm(g, bn, onnxLinear(g, extend, back))
+      return g.op('Add', [x, onnxMap(g, y)])
     },
   }
 }

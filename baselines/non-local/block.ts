@@ -17,6 +17,12 @@ import {
   toMap,
   toTokens,
 } from '../../studies/segmentation/layers.ts'
+import {
+  onnxBatchNorm,
+  onnxLinear,
+  onnxMap,
+  onnxTokens,
+} from '../../studies/segmentation/onnx-head.ts'
 
 export function buildNonLocal(
   store: ParamStore,
@@ -24,7 +30,7 @@ export function buildNonLocal(
 ): HeadBlock {
   const theta = linear(store, C, Cp, true)
   const phi = linear(store, C, Cp, true)
-  const g = linear(store, C, Cp, true)
+  const gLin = linear(store, C, Cp, true)
   const wz = linear(store, Cp, C, true)
   const bn = new BatchNorm(store, C, 0)
   return {
@@ -34,8 +40,18 @@ export function buildNonLocal(
       const f = tf.softmax(
         tf.matMul(applyLinear(theta, tokens), applyLinear(phi, tokens), false, true),
       )
-      const y = applyLinear(wz, tf.matMul(f, applyLinear(g, tokens)) as tf.Tensor3D)
+      const y = applyLinear(wz, tf.matMul(f, applyLinear(gLin, tokens)) as tf.Tensor3D)
       return tf.add(x, toMap(bn.apply(y, 2, training) as tf.Tensor3D, H, W))
+    },
+    toOnnx(g, x) {
+      const tokens = onnxTokens(g, x)
+      const logits = g.op('MatMul', [
+        onnxLinear(g, theta, tokens),
+        g.transpose(onnxLinear(g, phi, tokens), [0, 2, 1]),
+      ]) // [B, HW, HW]
+      const f = g.op('Softmax', [logits], { axis: -1 })
+      const y = onnxLinear(g, wz, g.op('MatMul', [f, onnxLinear(g, gLin, tokens)]))
+      return g.op('Add', [x, onnxMap(g, onnxBatchNorm(g, bn, y))])
     },
   }
 }

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { HeadBlock, HeadDef, HeadWidths } from '../../studies/segmentation/head.ts'
 import { linear, type ParamStore } from '../../studies/segmentation/layers.ts'
+import { onnxLinear } from '../../studies/segmentation/onnx-head.ts'
 
 export function buildSe(store: ParamStore, { channels: C, inner: Cp }: HeadWidths): HeadBlock {
   const fc1 = linear(store, C, Cp, true)
@@ -17,6 +18,12 @@ export function buildSe(store: ParamStore, { channels: C, inner: Cp }: HeadWidth
       const hidden = tf.relu(tf.add(tf.matMul(pooled, fc1.w), fc1.b as tf.Tensor))
       const gate = tf.sigmoid(tf.add(tf.matMul(hidden, fc2.w), fc2.b as tf.Tensor))
       return tf.mul(x, tf.reshape(gate, [B, 1, 1, fc2.w.shape[1] as number]))
+    },
+    toOnnx(g, x) {
+      const pooled = g.op('ReduceMean', [x], { axes: [1, 2], keepdims: 0 }) // [B, C]
+      const hidden = g.op('Relu', [onnxLinear(g, fc1, pooled)])
+      const gate = g.op('Sigmoid', [onnxLinear(g, fc2, hidden)])
+      return g.op('Mul', [x, g.reshape(gate, [g.batch, 1, 1, g.channels])])
     },
   }
 }

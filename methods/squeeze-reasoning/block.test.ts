@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { ParamStore } from '../../studies/segmentation/layers.ts'
-import { buildSqueezeReasoning, srMacs, srParams } from './block.ts'
+import { buildPerturbedHead, onnxHeadDeviation } from '../../studies/segmentation/onnx-check.ts'
+import { buildSqueezeReasoning, squeezeReasoningHead, srMacs, srParams } from './block.ts'
 
 const BRIEF = { channels: 512, inner: 256, nodes: 32 }
 
@@ -168,5 +169,55 @@ test('SR trains: every variable of the block gets a non-zero gradient', async ()
     const g = grads[v.name] as tf.Tensor
     assert.ok(tf.max(tf.abs(g)).dataSync()[0]! > 0, `zero gradient for ${v.shape}`)
   }
+  store.dispose()
+})
+
+test('the ONNX export of SR gives the tfjs output on onnxruntime-node (odd sizes, batch 2)', async () => {
+  await initTfjs({ prefer: 'wasm' })
+  for (const widths of [
+    { channels: 8, inner: 4, nodes: 2 },
+    { channels: 32, inner: 16, nodes: 8 },
+  ])
+    for (const dims of [
+      { batch: 1, h: 16, w: 16 },
+      { batch: 1, h: 7, w: 5 },
+      { batch: 2, h: 3, w: 9 },
+    ]) {
+      const rng = new Rng(11)
+      const { store, block } = buildPerturbedHead(
+        squeezeReasoningHead,
+        widths,
+        dims,
+        rng.fork('head'),
+      )
+      const { maxAbsError, maxAbs } = await onnxHeadDeviation(
+        block,
+        widths.channels,
+        dims,
+        rng.fork('x'),
+      )
+      assert.ok(maxAbs > 0.1, 'the output is not trivially small')
+      assert.ok(
+        maxAbsError <= 1e-4 * Math.max(1, maxAbs),
+        `C = ${widths.channels}, ${dims.batch}x${dims.h}x${dims.w}: |tfjs − ort| = ${maxAbsError} (scale ${maxAbs})`,
+      )
+      store.dispose()
+    }
+})
+
+test('the ONNX comparison catches a weight that differs from the exported one', async () => {
+  await initTfjs({ prefer: 'wasm' })
+  const widths = { channels: 8, inner: 4, nodes: 2 }
+  const dims = { batch: 1, h: 5, w: 3 }
+  const { store, block } = buildPerturbedHead(squeezeReasoningHead, widths, dims, new Rng(3))
+  // Export happens inside onnxHeadDeviation; a head whose tfjs path adds 0.01 after the export
+  // snapshot must be reported as deviating.
+  const shifted = {
+    apply: (x: tf.Tensor4D, training: boolean) =>
+      tf.add(block.apply(x, training), 0.01) as tf.Tensor4D,
+    toOnnx: block.toOnnx,
+  }
+  const { maxAbsError } = await onnxHeadDeviation(shifted, widths.channels, dims, new Rng(4))
+  assert.ok(Math.abs(maxAbsError - 0.01) < 1e-4, `deviation ${maxAbsError}`)
   store.dispose()
 })

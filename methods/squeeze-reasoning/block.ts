@@ -25,6 +25,13 @@ import {
   toMap,
   toTokens,
 } from '../../studies/segmentation/layers.ts'
+import {
+  onnxBatchNorm,
+  onnxGroupNorm,
+  onnxLinear,
+  onnxMap,
+  onnxTokens,
+} from '../../studies/segmentation/onnx-head.ts'
 
 function check({ channels, inner, nodes }: HeadWidths): void {
   if (inner % nodes !== 0)
@@ -95,6 +102,31 @@ export function buildSqueezeReasoning(
         wz,
       ) as tf.Tensor3D
       return tf.add(x, toMap(gn.apply(projected), H, W))
+    },
+    toOnnx(g, x) {
+      const B = g.batch
+      const HW = g.h * g.w
+      const tokens = onnxTokens(g, x)
+      const t = onnxLinear(g, wt, tokens)
+      const pg = g.op('Mul', [onnxLinear(g, wp, tokens), onnxLinear(g, wg, tokens)])
+      const v = g.op('ReduceSum', [pg, g.ints([1], 'axes')], { keepdims: 0 }) // [B, C′]
+      const zt = g.reshape(v, [B * d, N])
+      const adjT = g.transpose(g.weight(adj, 'adj'), [1, 0])
+      const az = g.reshape(g.op('MatMul', [zt, adjT]), [B, d, N])
+      const z1t = g.op('Add', [
+        g.op('Relu', [onnxBatchNorm(g, bnNodes, az)]),
+        g.reshape(zt, [B, d, N]),
+      ])
+      const z1 = g.reshape(g.transpose(z1t, [0, 2, 1]), [B * N, d])
+      const stateT = g.transpose(g.weight(state, 'state'), [1, 0])
+      const upd = g.reshape(g.op('MatMul', [z1, stateT]), [B, N, d])
+      const a = g.reshape(g.op('Relu', [onnxBatchNorm(g, bnState, upd)]), [B, 1, Cp])
+      const reweighted = g.op('Mul', [t, a])
+      const projected = g.op('Mul', [
+        g.op('MatMul', [reweighted, g.weight(expand, 'expand')]),
+        g.weight(wz, 'wz'),
+      ])
+      return g.op('Add', [x, onnxMap(g, onnxGroupNorm(g, gn, projected, HW))])
     },
   }
 }

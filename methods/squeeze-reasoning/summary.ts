@@ -9,6 +9,7 @@
  *             GloRe / SR MACs and latency (is GloRe cheaper at these widths?)
  */
 import type { SuiteSummary } from '../../harness/report/write.ts'
+import { median, quantile } from '../../harness/stats/describe.ts'
 import type { TrialRecord } from '../../harness/store/record.ts'
 import { logLogSlope } from '../../studies/segmentation/cost.ts'
 
@@ -108,11 +109,25 @@ function renderAccuracy(records: readonly TrialRecord[]): string[] {
   return out
 }
 
+/** Cost backends: the `backend` param of a cost trial (records from before it existed: tfjs wasm). */
+function backendOf(r: TrialRecord): string {
+  return (r.subject.params['backend'] as string | undefined) ?? 'tfjs-wasm'
+}
+
+/** The memory metric of each backend (see the note above the cost table). */
+const MEMORY: Record<string, string> = {
+  'tfjs-wasm': 'head_peak_mib',
+  onnxruntime: 'head_rss_mib',
+}
+
 interface CostSeries {
   arm: string
-  /** size -> per-seed medians and peaks */
+  backend: string
+  /** size -> per-seed medians and memory readings */
   ms: Map<number, number[]>
   mib: Map<number, number[]>
+  /** size -> every latency sample of every seed (the spread) */
+  samples: Map<number, number[]>
   gmacs: Map<number, number>
 }
 
@@ -121,16 +136,29 @@ function costSeries(records: readonly TrialRecord[]): CostSeries[] {
   for (const r of records) {
     if (r.status !== 'ok' || task(r) !== 'cost') continue
     const size = r.subject.params['side'] as number
-    const key = arm(r)
-    const s = series.get(key) ?? { arm: key, ms: new Map(), mib: new Map(), gmacs: new Map() }
-    const ms = r.metrics['head_ms']?.value
-    const mib = r.metrics['head_peak_mib']?.value
-    if (ms !== undefined) s.ms.set(size, [...(s.ms.get(size) ?? []), ms])
+    const backend = backendOf(r)
+    const key = `${arm(r)}|${backend}`
+    const s = series.get(key) ?? {
+      arm: arm(r),
+      backend,
+      ms: new Map(),
+      mib: new Map(),
+      samples: new Map(),
+      gmacs: new Map(),
+    }
+    const ms = r.metrics['head_ms']
+    const mib = r.metrics[MEMORY[backend] ?? 'head_peak_mib']?.value
+    if (ms !== undefined) {
+      s.ms.set(size, [...(s.ms.get(size) ?? []), ms.value])
+      s.samples.set(size, [...(s.samples.get(size) ?? []), ...(ms.samples ?? [ms.value])])
+    }
     if (mib !== undefined) s.mib.set(size, [...(s.mib.get(size) ?? []), mib])
     s.gmacs.set(size, r.metrics['head_gmacs']?.value ?? Number.NaN)
     series.set(key, s)
   }
-  return [...series.values()].sort((a, b) => a.arm.localeCompare(b.arm))
+  return [...series.values()].sort(
+    (a, b) => a.backend.localeCompare(b.backend) || a.arm.localeCompare(b.arm),
+  )
 }
 
 /** Fitted exponent of y against HW = size², over the sizes with a positive mean. */
@@ -144,35 +172,57 @@ function slope(points: Map<number, number[]>): number {
   )
 }
 
+/** Interquartile range of the pooled latency samples, as "p25–p75". */
+function iqr(xs: readonly number[] | undefined): string {
+  if (!xs || xs.length === 0) return '–'
+  return `${f(quantile(xs, 0.25), 3)}–${f(quantile(xs, 0.75), 3)}`
+}
+
 function renderCost(records: readonly TrialRecord[]): string[] {
   const series = costSeries(records)
   if (series.length === 0) return []
   const sizes = [...new Set(series.flatMap((s) => [...s.ms.keys()]))].sort((a, b) => a - b)
-  const out = ['### Head cost (head alone, batch 1, inference)', '']
+  const top = sizes.at(-1) as number
+  const out = ['### Head cost (head alone, batch 1, one thread, inference)', '']
   out.push(
-    `| head | ${sizes.map((s) => `ms @${s}²`).join(' | ')} | slope ms/HW | ${sizes.map((s) => `MiB @${s}²`).join(' | ')} | slope MiB/HW | GMAC @${sizes.at(-1)}² |`,
-    `|---|${sizes.map(() => '---|').join('')}---|${sizes.map(() => '---|').join('')}---|---|`,
+    "Latency: median over seeds of each trial's median; slopes are least-squares fits of log(value) on log(HW) over the sizes measured. Memory: tfjs wasm = peak tensor bytes of one call (tf.profile); onnxruntime = peak resident-set growth of one call (its second, arena off, 4 KiB mmap threshold) in a fresh process: the bytes the call keeps alive at once.",
+    '',
+    `| head | backend | ${sizes.map((s) => `ms @${s}²`).join(' | ')} | IQR ms @${top}² | slope ms/HW | ${sizes.map((s) => `MiB @${s}²`).join(' | ')} | slope MiB/HW | MMAC @${top}² |`,
+    `|---|---|${sizes.map(() => '---|').join('')}---|---|${sizes.map(() => '---|').join('')}---|---|`,
   )
   for (const s of series)
     out.push(
-      `| ${s.arm} | ${sizes.map((z) => f(mean(s.ms.get(z) ?? []), 3)).join(' | ')} | ${f(slope(s.ms))} | ${sizes.map((z) => f(mean(s.mib.get(z) ?? []), 2)).join(' | ')} | ${f(slope(s.mib))} | ${f(s.gmacs.get(sizes.at(-1) as number) ?? Number.NaN, 4)} |`,
+      `| ${s.arm} | ${s.backend} | ${sizes.map((z) => f(median(s.ms.get(z) ?? [Number.NaN]), 3)).join(' | ')} | ${iqr(s.samples.get(top))} | ${f(slope(s.ms))} | ${sizes.map((z) => f(mean(s.mib.get(z) ?? []), 2)).join(' | ')} | ${f(slope(s.mib))} | ${f((s.gmacs.get(top) ?? Number.NaN) * 1000, 3)} |`,
     )
-  const top = sizes.at(-1) as number
-  const at = (name: string, m: 'ms' | 'mib') => {
-    const s = series.find((x) => x.arm === name || (name === 'sr' && x.arm.startsWith('sr-')))
-    return s ? mean(s[m].get(top) ?? []) : Number.NaN
+  out.push('')
+  const backends = [...new Set(series.map((s) => s.backend))]
+  const find = (name: string, backend: string) =>
+    series.find(
+      (x) =>
+        x.backend === backend && (x.arm === name || (name === 'sr' && x.arm.startsWith('sr-'))),
+    )
+  const at = (name: string, backend: string, m: 'ms' | 'mib') => {
+    const s = find(name, backend)
+    const ys = s?.[m].get(top)
+    return ys && ys.length > 0 ? (m === 'ms' ? median(ys) : mean(ys)) : Number.NaN
   }
-  const srArm = series.find((x) => x.arm.startsWith('sr-'))?.arm ?? 'sr'
-  const ratio = at('non-local', 'ms') / at('sr', 'ms')
-  const gloreSr = at('glore', 'ms') / at('sr', 'ms')
-  const macs = (name: string) =>
-    series.find((x) => x.arm === name || (name === 'sr' && x.arm.startsWith('sr-')))?.gmacs.get(top)
-  out.push(
-    '',
-    `- non-local / ${srArm} latency at ${top}²: ${f(ratio, 1)}× (criterion: > 5×)`,
-    `- glore / ${srArm} at ${top}²: latency ${f(gloreSr)}×, MACs ${f((macs('glore') ?? Number.NaN) / (macs('sr') ?? Number.NaN))}× (< 1: GloRe is the cheaper head at these widths)`,
-    '',
-  )
+  for (const b of backends) {
+    const srArm = find('sr', b)?.arm ?? 'sr'
+    const macs = (name: string) => find(name, b)?.gmacs.get(top) ?? Number.NaN
+    out.push(
+      `- ${b}: non-local / ${srArm} latency at ${top}²: ${f(at('non-local', b, 'ms') / at('sr', b, 'ms'), 1)}× (criterion: > 5×); memory ${f(at('non-local', b, 'mib') / at('sr', b, 'mib'), 1)}×`,
+      `- ${b}: glore / ${srArm} at ${top}²: latency ${f(at('glore', b, 'ms') / at('sr', b, 'ms'))}×, MACs ${f(macs('glore') / macs('sr'))}× (< 1: GloRe is the cheaper head at these widths)`,
+    )
+  }
+  if (backends.length > 1) {
+    const arms = [...new Set(series.map((s) => s.arm))]
+    const [a, b] = ['tfjs-wasm', 'onnxruntime']
+    if (a && b && backends.includes(a) && backends.includes(b))
+      out.push(
+        `- latency tfjs-wasm / onnxruntime at ${top}²: ${arms.map((x) => `${x} ${f(at(x, a, 'ms') / at(x, b, 'ms'), 1)}×`).join(', ')}`,
+      )
+  }
+  out.push('')
   return out
 }
 

@@ -1,13 +1,25 @@
 /**
- * Cost of one head alone on a [1, s, s, C] feature map, in inference mode, on the active tfjs
- * backend: latency (one or two warm-up calls, then calls until `timeMs` has passed and at least
- * `minSamples` were taken; a head slower than `timeMs` per call gets one timed call) and peak
- * tensor memory above what existed before the call (tf.profile's peak, weights and input excluded).
+ * Cost of one head alone on a [1, s, s, C] feature map, in inference mode, on two runtimes:
+ *
+ *   tfjs        the active tfjs backend (wasm): latency (one or two warm-up calls, then calls
+ *               until `timeMs` has passed and at least `minSamples` were taken; a head slower than
+ *               `timeMs` per call gets one timed call) and peak tensor memory above what existed
+ *               before the call (tf.profile's peak, weights and input excluded)
+ *   onnxruntime the same head (same seeded weights and input) exported to ONNX (HeadBlock.toOnnx)
+ *               and run by onnxruntime-node with explicit threads: latency by the harness's
+ *               measureLatency (calibrated batching, warm-up, samples until a time budget and a
+ *               target margin of error), and the peak resident-set growth of one call in a fresh
+ *               process (ort-memory.ts): ORT's arena for the intermediates plus the output
  */
 import * as tf from '@tensorflow/tfjs-core'
+import * as ort from 'onnxruntime-node'
+import { createOrtSession, type OrtSession } from '../../harness/backends/onnx.ts'
+import { measureLatency } from '../../harness/measure/latency.ts'
 import type { Rng } from '../../harness/run/rng.ts'
 import type { HeadDef, HeadWidths } from './head.ts'
 import { ParamStore } from './layers.ts'
+import { exportHeadOnnx } from './onnx-head.ts'
+import { probeOrtPeakMemory } from './ort-memory.ts'
 
 export interface HeadCost {
   /** Per-call latencies, ms. */
@@ -74,6 +86,73 @@ export async function measureHeadCost(
   } finally {
     x.dispose()
     store.dispose()
+  }
+}
+
+export interface OrtHeadCost {
+  /** Per-call latencies, ms (the harness's latency samples). */
+  samples: number[]
+  /** Peak resident-set growth of one call in a fresh process, bytes; undefined off Linux. */
+  peakRssBytes: number | undefined
+  macs: number
+  params: number
+  /** Size of the exported graph, bytes. */
+  modelBytes: number
+  session: Omit<OrtSession, 'session'>
+}
+
+export interface OrtCostOptions {
+  /** Intra-op threads. @default 1 */
+  threads?: number
+  /** Sampling round, ms. @default 300 */
+  timeMs?: number
+  /** @default 5 */
+  minSamples?: number
+}
+
+/** The head's cost on onnxruntime-node: see the header. Same weights and input as the tfjs arm. */
+export async function measureHeadCostOrt(
+  head: HeadDef,
+  widths: HeadWidths,
+  size: number,
+  rng: Rng,
+  options: OrtCostOptions = {},
+): Promise<OrtHeadCost> {
+  const { threads = 1, timeMs = 300, minSamples = 5 } = options
+  const store = new ParamStore(rng.fork('weights'))
+  let bytes: Uint8Array
+  let params: number
+  try {
+    const block = head.build(store, widths)
+    bytes = exportHeadOnnx(block, { batch: 1, h: size, w: size, channels: widths.channels })
+    params = store.count()
+  } finally {
+    store.dispose()
+  }
+  const values = new Float32Array(size * size * widths.channels)
+  const inputRng = rng.fork('input')
+  for (let i = 0; i < values.length; i++) values[i] = inputRng.normal()
+  const dims = [1, size, size, widths.channels]
+  const peakRssBytes = probeOrtPeakMemory(bytes, values, dims, threads)
+  const { session, ...info } = await createOrtSession(bytes, { threads })
+  const feeds = { x: new ort.Tensor('float32', values, dims) }
+  try {
+    const { samples } = await measureLatency(() => session.run(feeds), {
+      timeMs,
+      minSamples,
+      warmupMs: Math.min(100, timeMs),
+      maxTimeMs: 3 * timeMs,
+    })
+    return {
+      samples,
+      peakRssBytes,
+      macs: head.macs(widths, size, size),
+      params,
+      modelBytes: bytes.length,
+      session: info,
+    }
+  } finally {
+    await session.release()
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import type { ParamStore } from './layers.ts'
+import type { OnnxHeadGraph } from './onnx-head.ts'
 
 /** Widths shared by every head of a comparison. */
 export interface HeadWidths {
@@ -19,6 +20,11 @@ export interface HeadWidths {
 
 export interface HeadBlock {
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D
+  /**
+   * Writes the inference graph (`apply(x, false)`) into `g`, reading [B, H, W, C] from the value
+   * `x`; returns the name of the [B, H, W, C] output. Weights are copied as they are now.
+   */
+  toOnnx(g: OnnxHeadGraph, x: string): string
 }
 
 export interface HeadDef {
@@ -33,7 +39,7 @@ export interface HeadDef {
 /** No context: the FCN head. */
 export const noHead: HeadDef = {
   name: 'none',
-  build: () => ({ apply: (x) => x }),
+  build: () => ({ apply: (x) => x, toOnnx: (g, x) => g.op('Identity', [x]) }),
   macs: () => 0,
   params: () => 0,
 }

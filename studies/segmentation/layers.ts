@@ -122,6 +122,21 @@ export class BatchNorm {
     const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS)))
     return tf.add(tf.mul(normed, tf.reshape(this.gamma, shape)), tf.reshape(this.beta, shape))
   }
+
+  /** The inference form as one affine map per channel: y = x·scale + shift. */
+  inferenceAffine(): { scale: Float32Array; shift: Float32Array } {
+    const gamma = this.gamma.dataSync()
+    const beta = this.beta.dataSync()
+    const c = this.mean.length
+    const scale = new Float32Array(c)
+    const shift = new Float32Array(c)
+    for (let i = 0; i < c; i++) {
+      const s = (gamma[i] as number) / Math.sqrt((this.variance[i] as number) + EPS)
+      scale[i] = s
+      shift[i] = (beta[i] as number) - (this.mean[i] as number) * s
+    }
+    return { scale, shift }
+  }
 }
 
 /** Group norm of [B, L, C] features: `groups` groups of C/groups channels, per example. */
@@ -129,6 +144,7 @@ export class GroupNorm {
   readonly gamma: tf.Variable
   readonly beta: tf.Variable
   readonly groups: number
+  readonly epsilon = EPS
 
   constructor(store: ParamStore, channels: number, groups: number) {
     if (channels % groups !== 0)

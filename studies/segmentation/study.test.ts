@@ -13,6 +13,8 @@ import { noHead } from './head.ts'
 import { ParamStore } from './layers.ts'
 import { confusion, meanIou, pixelAccuracy } from './metrics.ts'
 import { backboneMacs, backboneParams, buildSegmentationNet } from './network.ts'
+import { OnnxHeadGraph } from './onnx-head.ts'
+import { probeOrtPeakMemory } from './ort-memory.ts'
 import { runSegmentationTrial, SegmentationStudyParams } from './trial.ts'
 
 test('meanIou() and pixelAccuracy() on a hand-made confusion', () => {
@@ -87,4 +89,53 @@ test('measureHeadCost() returns ordered samples and the head analytic MACs', asy
   assert.ok(cost.samples.length >= 3)
   assert.equal(cost.macs, 0)
   assert.equal(cost.params, 0)
+})
+
+test('an onnxruntime cost trial times the exported head and reads its memory; training refuses it', async () => {
+  const data = generateMnistSegmentation(MnistSegmentationParams.parse({ train: 4, test: 2 }))
+  const input = (params: SegmentationStudyParams) => ({
+    params,
+    dataset: { name: 'mnist-segmentation', data },
+  })
+  const cost = SegmentationStudyParams.parse({
+    task: 'cost',
+    width: 8,
+    inner: 4,
+    side: 8,
+    timeMs: 5,
+    backend: 'onnxruntime',
+  })
+  const m = await runSegmentationTrial(fakeContext(3), noHead, cost, 1, input(cost))
+  const samples = m['head_ms']?.samples ?? []
+  assert.ok(samples.length >= 5)
+  const ms = m['head_ms']?.value ?? Number.NaN
+  assert.ok(Math.min(...samples) <= ms && ms <= Math.max(...samples))
+  assert.equal(m['head_gmacs']?.value, 0)
+  assert.ok((m['head_rss_mib']?.value ?? -1) >= 0)
+  assert.equal(m['head_peak_mib'], undefined, 'tfjs tensor memory is not an onnxruntime reading')
+  const train = SegmentationStudyParams.parse({ width: 8, inner: 4, backend: 'onnxruntime' })
+  await assert.rejects(
+    runSegmentationTrial(fakeContext(3), noHead, train, 1, input(train)),
+    /trains on tfjs-wasm only/,
+  )
+})
+
+test('probeOrtPeakMemory() sees a 32 MiB intermediate and not in a graph without one', () => {
+  const graph = (wide: boolean) => {
+    const g = new OnnxHeadGraph({ batch: 1, h: 64, w: 64, channels: 1 })
+    const col = g.reshape('x', [4096, 1])
+    // wide: [4096, 1] · [1, 2048] = a 32 MiB float32 matrix, summed back to [4096, 1]
+    const n = wide ? 2048 : 1
+    const outer = g.op('MatMul', [col, g.constant(new Float32Array(n).fill(0.5), [1, n])])
+    const sum = g.op('ReduceSum', [outer, g.ints([1])], { keepdims: 1 })
+    return g.model(g.reshape(sum, [1, 64, 64, 1]))
+  }
+  const input = new Float32Array(4096).fill(1)
+  const wide = probeOrtPeakMemory(graph(true), input, [1, 64, 64, 1], 1)
+  const narrow = probeOrtPeakMemory(graph(false), input, [1, 64, 64, 1], 1)
+  if (wide === undefined || narrow === undefined) return // not Linux: nothing to measure
+  const mib = (b: number) => b / 2 ** 20
+  // 32 MiB less what pages resident before the call are freed during it (tens of KiB)
+  assert.ok(mib(wide) >= 31.5 && mib(wide) < 40, `wide graph: ${mib(wide)} MiB`)
+  assert.ok(mib(narrow) < 2, `narrow graph: ${mib(narrow)} MiB`)
 })

@@ -20,7 +20,7 @@ import {
   type TrialContext,
   TrialSkipped,
 } from '../../harness/types.ts'
-import { measureHeadCost } from './cost.ts'
+import { measureHeadCost, measureHeadCostOrt } from './cost.ts'
 import type { HeadDef, HeadWidths } from './head.ts'
 import { ParamStore } from './layers.ts'
 import { confusion, meanIou, pixelAccuracy } from './metrics.ts'
@@ -44,6 +44,11 @@ export const SegmentationStudyParams = z
     side: z.number().int().min(1).default(32),
     /** Sampling time of the `cost` task, ms. @default 300 */
     timeMs: z.number().positive().default(300),
+    /**
+     * Runtime of the `cost` task: tfjs (wasm) or onnxruntime-node on the head's exported ONNX
+     * graph; training always runs on tfjs. @default 'tfjs-wasm'
+     */
+    backend: z.enum(['tfjs-wasm', 'onnxruntime']).default('tfjs-wasm'),
   })
   .strict()
 export type SegmentationStudyParams = z.output<typeof SegmentationStudyParams>
@@ -75,6 +80,25 @@ export async function runSegmentationTrial(
   if (params.task === 'cost') {
     if (data.variant !== 'mixed')
       throw new TrialSkipped('head cost does not depend on the data: measured on "mixed" only')
+    if (params.backend === 'onnxruntime') {
+      const cost = await measureHeadCostOrt(head, widths, params.side, ctx.rng.fork('cost'), {
+        threads: ctx.threads,
+        timeMs: params.timeMs,
+      })
+      ctx.annotate('backend', `onnxruntime-${cost.session.executionProvider}`)
+      ctx.annotate('onnxruntime', cost.session.version)
+      ctx.annotate('intraOpThreads', cost.session.threads)
+      ctx.annotate('interOpThreads', cost.session.interOpThreads)
+      return {
+        head_ms: metric(median(cost.samples), 'ms', 'lower', cost.samples),
+        ...(cost.peakRssBytes === undefined
+          ? {}
+          : { head_rss_mib: metric(cost.peakRssBytes / 2 ** 20, 'MiB', 'lower') }),
+        head_gmacs: metric(cost.macs / 1e9, 'GMAC', 'lower'),
+        head_params: metric(cost.params, 'params', 'lower'),
+        onnx_kib: metric(cost.modelBytes / 1024, 'KiB', 'lower'),
+      }
+    }
     const cost = await measureHeadCost(head, widths, params.side, ctx.rng.fork('cost'), {
       timeMs: params.timeMs,
       now: () => ctx.now(),
@@ -87,6 +111,10 @@ export async function runSegmentationTrial(
       head_params: metric(cost.params, 'params', 'lower'),
     }
   }
+  if (params.backend !== 'tfjs-wasm')
+    throw new RangeError(
+      `Cannot train on backend "${params.backend}": the segment task trains on tfjs-wasm only`,
+    )
   const S = data.size
   const K = data.numClasses
   const store = new ParamStore(ctx.rng.fork('init'))
