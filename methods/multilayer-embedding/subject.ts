@@ -54,9 +54,10 @@ export const SupraEmbeddingParams = z.strictObject({
    * Train the supra DeepWalk once per dataset point and repetition (seeded by the shared seed)
    * and start every arm with these walk and skip-gram settings from a copy of it, instead of
    * one DeepWalk per trial; the arms' comparison is then paired, and each arm still reports the
-   * embedding's cost in embed_s and wall_s. @default false
+   * embedding's cost in embed_s and wall_s. Optional (absent = false) so that leaving it out
+   * keeps the trial keys, and so the seeds, of the runs made before it existed. @default false
    */
-  sharedEmbedding: z.boolean().default(false),
+  sharedEmbedding: z.boolean().optional(),
 })
 export type SupraEmbeddingParams = z.output<typeof SupraEmbeddingParams>
 
