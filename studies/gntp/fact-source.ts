@@ -50,29 +50,46 @@ export class ExhaustiveFacts implements FactSource {
   unifications = 0
   readonly searches = 0
   private readonly relD: Float64Array
+  /** Squared distances of the goal's subject and object rows to every entity row. */
+  private readonly subjD: Float64Array
+  private readonly objD: Float64Array
   private readonly scores: Float64Array
   constructor(private readonly nkb: NeuralKb) {
     this.relD = new Float64Array(nkb.entityBase)
+    this.subjD = new Float64Array(nkb.rows - nkb.entityBase)
+    this.objD = new Float64Array(nkb.rows - nkb.entityBase)
     this.scores = new Float64Array(nkb.fp.length)
   }
   get workBytes(): number {
-    return this.scores.byteLength
+    return this.scores.byteLength + this.subjD.byteLength + this.objD.byteLength
   }
   private relations(p: number): void {
     const { W, dim } = this.nkb
     for (let r = 0; r < this.relD.length; r++) this.relD[r] = rowD2(W, dim, p, r)
   }
+  /**
+   * rowD2(row, e) for every entity row e, into `out`: a fact's subject and object are entities,
+   * and there are several times fewer entities than facts, so each distance is computed once
+   * per subgoal rather than once per fact (the same values as the per-fact computation).
+   */
+  private entities(row: number, out: Float64Array): void {
+    const { W, dim, entityBase } = this.nkb
+    for (let e = 0; e < out.length; e++) out[e] = rowD2(W, dim, row, entityBase + e)
+  }
   ground(p: number, s: number, o: number, mask: number): number {
-    const { W, dim, fp, fs, fo } = this.nkb
+    const { fp, fs, fo, entityBase } = this.nkb
     this.relations(p)
+    this.entities(s, this.subjD)
+    this.entities(o, this.objD)
+    const { relD, subjD, objD } = this
     let best = Number.POSITIVE_INFINITY
     let bf = -1
     const n = fp.length
     for (let f = 0; f < n; f++) {
       const d =
-        (this.relD[fp[f] as number] as number) +
-        rowD2(W, dim, s, fs[f] as number) +
-        rowD2(W, dim, o, fo[f] as number)
+        (relD[fp[f] as number] as number) +
+        (subjD[(fs[f] as number) - entityBase] as number) +
+        (objD[(fo[f] as number) - entityBase] as number)
       if (f !== mask && d < best) {
         best = d
         bf = f
@@ -90,12 +107,14 @@ export class ExhaustiveFacts implements FactSource {
     idx: Int32Array,
     d2: Float64Array,
   ): number {
-    const { W, dim, fp, fs } = this.nkb
+    const { fp, fs, entityBase } = this.nkb
     this.relations(p)
+    this.entities(s, this.subjD)
+    const { relD, subjD } = this
     const n = fp.length
     const sc = this.scores
     for (let f = 0; f < n; f++)
-      sc[f] = (this.relD[fp[f] as number] as number) + rowD2(W, dim, s, fs[f] as number)
+      sc[f] = (relD[fp[f] as number] as number) + (subjD[(fs[f] as number) - entityBase] as number)
     this.unifications += n
     return topK(sc, k, mask, idx, d2)
   }

@@ -56,6 +56,40 @@ test('AnchoredIndex returns exactly the brute-force nearest facts, both key shap
   }
 })
 
+test('ExhaustiveFacts finds the same best fact and k best partial matches as a plain scan', () => {
+  const kb = kinship()
+  const nkb = buildNeuralKb(kb, { dim: 4, init: 1, rng: new Rng(2) })
+  const { W, dim, fp, fs, fo, entityBase } = nkb
+  const src = new ExhaustiveFacts(nkb)
+  const idx = new Int32Array(4)
+  const d2 = new Float64Array(4)
+  for (let t = 0; t < 30; t++) {
+    const [p, s, o, mask] = [
+      t % entityBase,
+      entityBase + ((t * 7) % 40),
+      entityBase + ((t * 3) % 40),
+      t % 5,
+    ]
+    const full = (f: number) =>
+      rowD2(W, dim, p, fp[f] as number) +
+      rowD2(W, dim, s, fs[f] as number) +
+      rowD2(W, dim, o, fo[f] as number)
+    const half = (f: number) =>
+      rowD2(W, dim, p, fp[f] as number) + rowD2(W, dim, s, fs[f] as number)
+    const facts = Array.from(fp, (_, f) => f).filter((f) => f !== mask)
+    const best = facts.reduce((a, b) => (full(b) < full(a) ? b : a))
+    assert.equal(src.ground(p, s, o, mask), best)
+    assert.equal(src.lastD2, full(best))
+    const n = src.partial(p, s, 4, mask, idx, d2)
+    const brute = facts
+      .map(half)
+      .sort((a, b) => a - b)
+      .slice(0, 4)
+    assert.deepEqual(Array.from(d2.subarray(0, n)), brute)
+    assert.deepEqual(Array.from(idx.subarray(0, n)).map(half), brute)
+  }
+})
+
 test('the gradient of the max-proof loss matches finite differences', () => {
   const kb = kinship()
   const nkb = buildNeuralKb(kb, { dim: 5, init: 0.5, rng: new Rng(2) })

@@ -139,8 +139,13 @@ export function logisticPredict(
       sd[d] =
         (sd[d] as number) + ((x[i * dim + d] as number) - (mu[d] as number)) ** 2 / train.length
   for (let d = 0; d < dim; d++) sd[d] = Math.sqrt(sd[d] as number) + 1e-8
-  const z = (i: number, d: number) =>
-    ((x[i * dim + d] as number) - (mu[d] as number)) / (sd[d] as number)
+  // The standardised features, computed once (the same values the steps would recompute).
+  const zs = new Float64Array(x.length)
+  for (const rows of [train, test])
+    for (const i of rows)
+      for (let d = 0; d < dim; d++)
+        zs[i * dim + d] = ((x[i * dim + d] as number) - (mu[d] as number)) / (sd[d] as number)
+  const z = (i: number, d: number) => zs[i * dim + d] as number
   const w = new Float64Array(k * (dim + 1))
   const grad = new Float64Array(w.length)
   const p = new Float64Array(k)
@@ -149,10 +154,12 @@ export function logisticPredict(
   for (let step = 0; step < steps; step++) {
     grad.fill(0)
     for (const i of train) {
+      const zi = i * dim
       let max = -Infinity
       for (let c = 0; c < k; c++) {
-        let s = w[c * (dim + 1) + dim] as number
-        for (let d = 0; d < dim; d++) s += (w[c * (dim + 1) + d] as number) * z(i, d)
+        const wc = c * (dim + 1)
+        let s = w[wc + dim] as number
+        for (let d = 0; d < dim; d++) s += (w[wc + d] as number) * (zs[zi + d] as number)
         p[c] = s
         if (s > max) max = s
       }
@@ -163,9 +170,10 @@ export function logisticPredict(
       }
       for (let c = 0; c < k; c++) {
         const g = (p[c] as number) / sum - (labels[i] === c ? 1 : 0)
+        const wc = c * (dim + 1)
         for (let d = 0; d < dim; d++)
-          grad[c * (dim + 1) + d] = (grad[c * (dim + 1) + d] as number) + g * z(i, d)
-        grad[c * (dim + 1) + dim] = (grad[c * (dim + 1) + dim] as number) + g
+          grad[wc + d] = (grad[wc + d] as number) + g * (zs[zi + d] as number)
+        grad[wc + dim] = (grad[wc + dim] as number) + g
       }
     }
     for (let j = 0; j < w.length; j++)
