@@ -252,18 +252,28 @@ function searchLevels(
   const levels = new Array<number>(L).fill(0)
   const n = prep.calibLabels.length
   let evaluations = 0
+  // Inputs of every layer under the current levels: a step at layer j reruns from j only, and
+  // the accepted step's run gives the inputs of the layers after j for the next round.
+  const inputs: Uint8Array[] = []
+  runInt(net, prep.calibCodes, n, { plans: pl.plans(levels), onInput: (j, x) => (inputs[j] = x) })
   for (;;) {
-    // Inputs of every layer under the current levels: a step at layer j reruns from j only.
-    const inputs: Uint8Array[] = []
-    runInt(net, prep.calibCodes, n, { plans: pl.plans(levels), onInput: (j, x) => (inputs[j] = x) })
     const e0 = pl.energy(levels)
     let best: { j: number; score: number; saved: number } | undefined
+    const after: Uint8Array[][] = []
     for (let j = 0; j < L; j++) {
       if ((levels[j] as number) >= maxLevel) continue
       const next = levels.slice()
       next[j] = (levels[j] as number) + 1
+      const seen: Uint8Array[] = []
+      after[j] = seen
       const acc = top1(
-        runInt(net, inputs[j] as Uint8Array, n, { plans: pl.plans(next), start: j }),
+        runInt(net, inputs[j] as Uint8Array, n, {
+          plans: pl.plans(next),
+          start: j,
+          onInput: (k, x) => {
+            if (k > j) seen[k] = x
+          },
+        }),
         prep.calibLabels,
         net.classes,
       )
@@ -277,6 +287,7 @@ function searchLevels(
     }
     if (!best) return { levels, evaluations }
     levels[best.j] = (levels[best.j] as number) + 1
+    for (let k = best.j + 1; k < L; k++) inputs[k] = after[best.j]?.[k] as Uint8Array
   }
 }
 
