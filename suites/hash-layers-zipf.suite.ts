@@ -17,8 +17,11 @@ function arms(common: Record<string, unknown>) {
 /**
  * The Hash Layers arms on the synthetic Zipfian control (`zipf-lm`): a Markov chain whose
  * next-token law is a token-specific linear map, so the current token is exactly the feature a
- * router needs. K = 8 experts at block 2. Cost here: `smoke` ~10 s, `default` 18 trials (about
- * 5 minutes loaded), `paper` 18 trials at 1,000 steps (about an hour).
+ * router needs. K = 8 experts at block 2. Cost here: `smoke` ~10 s; `default` 18 trials with the
+ * Brown default's training (12 steps of 16×32 tokens, 2,048 evaluation tokens; its time in
+ * results/reference/hash-layers-zipf-default); `paper` 18 trials at 1,000 steps (about an hour).
+ * The earlier default (80 steps of 8×32 tokens, 4,096 evaluation tokens) made
+ * results/reference/hash-layers-zipf; its README gives the overrides that run it again.
  */
 export default defineSuite({
   name: 'hash-layers-zipf',
@@ -52,18 +55,17 @@ export default defineSuite({
     default: {
       seeds: 3,
       timeoutS: 600,
-      // 177 s measured loaded (load ~20); not in the `default` group.
-      budgetS: 180,
+      budgetS: 90,
       subjects: arms({
         dModel: 32,
         ffn: 64,
         seqLength: 32,
-        steps: 80,
-        batchSize: 8,
-        learningRate: 0.005,
-        evalTokens: 4096,
+        steps: 12,
+        batchSize: 16,
+        learningRate: 0.01,
+        evalTokens: 2048,
         inferBatch: 4,
-        inferSamples: 5,
+        inferSamples: 3,
       }),
     },
     paper: {

@@ -108,12 +108,64 @@ function levelBank(
   }
 }
 
+/**
+ * What every trial of one prepared net would otherwise recompute: per layer, the position
+ * statistics of its calibration histogram, and the exact inputs and accumulators of the test rows
+ * on which the per-filter error is measured.
+ */
+const shared = new WeakMap<
+  PreparedNet,
+  { positions: Map<number, PositionStats>; exact: Map<number, ExactBlocks> }
+>()
+function sharedOf(prep: PreparedNet) {
+  let s = shared.get(prep)
+  if (!s) shared.set(prep, (s = { positions: new Map(), exact: new Map() }))
+  return s
+}
+
+function positionsOf(prep: PreparedNet, j: number): PositionStats {
+  const cache = sharedOf(prep).positions
+  let ps = cache.get(j)
+  if (!ps) {
+    const l = prep.int.weighted[j] as IntNet['weighted'][number]
+    cache.set(j, (ps = positionStats(prep.histograms[j] as Float64Array, l.K)))
+  }
+  return ps
+}
+
+/** Per weighted layer, the exact input codes and per-block exact accumulators of `n` test rows. */
+interface ExactBlocks {
+  inputs: Uint8Array[]
+  /** Per layer, per block of forEachBlock: the exact accumulators [out, R]. */
+  acc: Int32Array[][]
+}
+
+function exactBlocksOf(prep: PreparedNet, n: number): ExactBlocks {
+  const cache = sharedOf(prep).exact
+  let e = cache.get(n)
+  if (!e) {
+    const net = prep.int
+    const inputs: Uint8Array[] = []
+    runInt(net, prep.testCodes, n, { onInput: (j, x) => (inputs[j] = x) })
+    const acc = net.weighted.map((l, j) => {
+      const blocks: Int32Array[] = []
+      forEachBlock(l, inputs[j] as Uint8Array, n, (_img0, _count, patchesT, R) => {
+        const a = new Int32Array(l.out * R)
+        accumulate(l, patchesT, R, undefined, a)
+        blocks.push(a)
+      })
+      return blocks
+    })
+    cache.set(n, (e = { inputs, acc }))
+  }
+  return e
+}
+
 /** Plans per layer for given levels, each layer mapped by `mapping` (cached per layer and level). */
 class Planner {
   private readonly banks = new Map<number, LevelBank>()
   private readonly layers = new Map<string, LayerMapping>()
   private readonly exact = exactLut()
-  private readonly positions = new Map<number, PositionStats>()
   constructor(
     private readonly p: ApproxParams,
     private readonly prep: PreparedNet,
@@ -138,9 +190,7 @@ class Planner {
       const b = this.bank(level)
       const l = this.prep.int.weighted[j] as IntNet['weighted'][number]
       const mapping = level === 0 ? 'exact' : this.mapping
-      let ps = this.positions.get(j)
-      if (!ps && this.p.statistics === 'position')
-        this.positions.set(j, (ps = positionStats(this.prep.histograms[j] as Float64Array, l.K)))
+      const ps = this.p.statistics === 'position' ? positionsOf(this.prep, j) : undefined
       m = mapLayer(
         l,
         mapping,
@@ -202,18 +252,28 @@ function searchLevels(
   const levels = new Array<number>(L).fill(0)
   const n = prep.calibLabels.length
   let evaluations = 0
+  // Inputs of every layer under the current levels: a step at layer j reruns from j only, and
+  // the accepted step's run gives the inputs of the layers after j for the next round.
+  const inputs: Uint8Array[] = []
+  runInt(net, prep.calibCodes, n, { plans: pl.plans(levels), onInput: (j, x) => (inputs[j] = x) })
   for (;;) {
-    // Inputs of every layer under the current levels: a step at layer j reruns from j only.
-    const inputs: Uint8Array[] = []
-    runInt(net, prep.calibCodes, n, { plans: pl.plans(levels), onInput: (j, x) => (inputs[j] = x) })
     const e0 = pl.energy(levels)
     let best: { j: number; score: number; saved: number } | undefined
+    const after: Uint8Array[][] = []
     for (let j = 0; j < L; j++) {
       if ((levels[j] as number) >= maxLevel) continue
       const next = levels.slice()
       next[j] = (levels[j] as number) + 1
+      const seen: Uint8Array[] = []
+      after[j] = seen
       const acc = top1(
-        runInt(net, inputs[j] as Uint8Array, n, { plans: pl.plans(next), start: j }),
+        runInt(net, inputs[j] as Uint8Array, n, {
+          plans: pl.plans(next),
+          start: j,
+          onInput: (k, x) => {
+            if (k > j) seen[k] = x
+          },
+        }),
         prep.calibLabels,
         net.classes,
       )
@@ -227,6 +287,7 @@ function searchLevels(
     }
     if (!best) return { levels, evaluations }
     levels[best.j] = (levels[best.j] as number) + 1
+    for (let k = best.j + 1; k < L; k++) inputs[k] = after[best.j]?.[k] as Uint8Array
   }
 }
 
@@ -238,8 +299,7 @@ function searchLevels(
 function filterErrors(pl: Planner, prep: PreparedNet, levels: readonly number[], rows: number) {
   const net = prep.int
   const n = Math.min(rows, prep.testLabels.length)
-  const inputs: Uint8Array[] = []
-  runInt(net, prep.testCodes, n, { onInput: (j, x) => (inputs[j] = x) })
+  const { inputs, acc: exactAcc } = exactBlocksOf(prep, n)
   let filters = 0
   let bias = 0
   let std = 0
@@ -251,10 +311,10 @@ function filterErrors(pl: Planner, prep: PreparedNet, levels: readonly number[],
     const s2 = new Float64Array(l.out)
     let absY = 0
     let count = 0
-    const exact = new Int32Array(l.out * Math.max(512, l.positions))
-    const approx = new Int32Array(exact.length)
+    const approx = new Int32Array(l.out * Math.max(512, l.positions))
+    let block = 0
     forEachBlock(l, inputs[j] as Uint8Array, n, (_img0, _count, patchesT, R) => {
-      accumulate(l, patchesT, R, undefined, exact)
+      const exact = exactAcc[j]?.[block++] as Int32Array
       accumulate(l, patchesT, R, plan, approx)
       for (let c = 0; c < l.out; c++)
         for (let r = 0; r < R; r++) {

@@ -209,7 +209,7 @@ function render(records: readonly TrialRecord[]): string {
   const others = mappings.filter((m) => m !== 'balanced')
   const beats = others.filter((m) => bal > (avgSaving.get(m) ?? Number.NaN))
   lines.push(
-    `- (c) mean uniform-level saving at ≤ 1 pt over the networks: balanced ${f(bal, 1)} %; ${others.map((m) => `${m} ${f(avgSaving.get(m) ?? Number.NaN, 1)} %`).join(', ')}; balanced above ${beats.length} of ${others.length} baselines. The paper's 18.33 % is a hardware energy gain of its own circuit over 7 NNs; this is a gate-count proxy of R1 multipliers on 3 small nets.`,
+    `- (c) mean uniform-level saving at ≤ 1 pt over the networks: balanced ${f(bal, 1)} %; ${others.map((m) => `${m} ${f(avgSaving.get(m) ?? Number.NaN, 1)} %`).join(', ')}; balanced above ${beats.length} of ${others.length} baselines. The paper's 18.33 % is a hardware energy gain of its own circuit over 7 NNs; this is a gate-count proxy of R1 multipliers on ${nets.length} small nets.`,
   )
   const searchB = rows
     .filter((r) => r.search && r.mapping === 'balanced')

@@ -29,6 +29,21 @@ test('planDispatch() groups tokens by expert, keeps capacity in token order and 
   assert.deepEqual([...plan.inverse], [2, 0, 3, 6, 4])
 })
 
+test('planDispatch() splits an overloaded expert into several slabs rather than padding every expert', () => {
+  // 12 tokens, expert 0 takes 9: one slab per expert would be 4 × 9 = 36 rows
+  const assign = Int32Array.from([0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 0])
+  const plan = planDispatch(assign, 4)
+  assert.equal(plan.slab, 3)
+  assert.deepEqual([...plan.slabExpert], [0, 0, 0, 1, 2, 3])
+  assert.equal(plan.slots.length, 18)
+  // every token reads back from a slot that holds it, in a slab of its own expert
+  assign.forEach((e, i) => {
+    const slot = plan.inverse[i] as number
+    assert.equal(plan.slots[slot], i)
+    assert.equal(plan.slabExpert[Math.floor(slot / plan.slab)], e)
+  })
+})
+
 function lossAndGrads(cfg: LmConfig, dispatch: 'gather' | 'mask', routes: BlockRoutes) {
   const w = initWeights(cfg, new Rng(7))
   const rng = new Rng(3)
@@ -96,6 +111,22 @@ test('gather/scatter dispatch gives the gradients of compute-all-and-mask (hash,
   const per = w1.length / 3
   assert.ok(w1.subarray(2 * per).every((v) => v === 0))
   assert.ok(w1.subarray(0, per).some((v) => v !== 0))
+})
+
+test('gather/scatter dispatch over split slabs gives the gradients of compute-all-and-mask', () => {
+  const cfg: LmConfig = {
+    vocabSize: 11,
+    seqLength: 6,
+    dModel: 8,
+    heads: 2,
+    blocks: [{ kind: 'routed', experts: 4, width: 8, segments: 1 }],
+  }
+  // 9 of 12 tokens on expert 1: the plan splits it into several slabs (weights gathered per slab)
+  const a = Int32Array.from([1, 1, 0, 1, 1, 2, 1, 1, 1, 3, 1, 1])
+  assert.ok(planDispatch(a, 4).slabExpert.length > 4)
+  const g = lossAndGrads(cfg, 'gather', [[a]])
+  const m = lossAndGrads(cfg, 'mask', [[a]])
+  assert.ok(assertClose(g, m) > 10)
 })
 
 test('gather/scatter dispatch gives the gradients of compute-all-and-mask (Switch, capacity drops)', () => {

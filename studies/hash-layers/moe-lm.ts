@@ -7,10 +7,10 @@
  *   per block: x += Wo·MHA_causal(LN1(x));  x += FFN(LN2(x))
  *   logits = LN_f(x)·Wout + bout
  *
- * Routed FFNs dispatch by gather / scatter: the rows of each expert are gathered into K padded
- * slabs, multiplied by the stacked expert weights in one batched matmul, and put back in token
- * order by a second gather (tfjs has gradients for gather, none for scatter); the op count does
- * not grow with K. `dispatch: 'mask'` computes every expert on every row
+ * Routed FFNs dispatch by gather / scatter: the rows of each expert are gathered into padded
+ * slabs (one or more per expert, see planDispatch), multiplied by their experts' weights in one
+ * batched matmul, and put back in token order by a second gather (tfjs has gradients for gather,
+ * none for scatter); the op count does not grow with K. `dispatch: 'mask'` computes every expert on every row
  * and masks instead: the same function, K× the work, kept to check the gradients of the first.
  * Tokens a Switch expert drops (over capacity) get a zero FFN output (the residual carries them).
  */
@@ -133,16 +133,22 @@ function linear(x: tf.Tensor2D, w: Weights, name: string): tf.Tensor2D {
 }
 
 /**
- * Rows of each expert (in token order, truncated to `capacity`) laid out in K slabs of `slab`
- * rows (the largest group), and where each token comes back from.
+ * Rows of each expert (in token order, truncated to `capacity`) laid out in slabs of `slab` rows,
+ * each slab holding rows of one expert (an expert with many rows gets several slabs), and where
+ * each token comes back from. One slab per expert of the largest group's size wastes K·max − n
+ * padded rows when the load is uneven (a hash table on a word vocabulary, a collapsed Switch
+ * router); smaller slabs cost a gather of their expert's weights each. The slab size is the
+ * candidate with the least estimated work, slabs·(slab + 2) rows (ties: fewer slabs).
  */
 export interface DispatchPlan {
   groups: Int32Array[]
-  /** Rows per expert slab (the largest kept group, at least 1). */
+  /** Rows per slab (at least 1). */
   slab: number
-  /** K·slab source rows: the token of each slot, or n (a zero row) for padding. */
+  /** The expert of each slab, in expert order (S entries). */
+  slabExpert: Int32Array
+  /** S·slab source rows: the token of each slot, or n (a zero row) for padding. */
   slots: Int32Array
-  /** Slot of token i (e·slab + rank), or K·slab (a zero row) when dropped. */
+  /** Slot of token i, or S·slab (a zero row) when dropped. */
   inverse: Int32Array
   kept: number
 }
@@ -159,25 +165,42 @@ export function planDispatch(
     const list = lists[assign[i] as number] as number[]
     if (list.length < capacity) list.push(i)
   }
-  const slab = Math.max(1, ...lists.map((l) => l.length))
-  const slots = new Int32Array(experts * slab).fill(n)
-  const inverse = new Int32Array(n).fill(experts * slab)
-  let kept = 0
+  const sizes = lists.map((l) => l.length)
+  const kept = sizes.reduce((a, b) => a + b, 0)
+  const largest = Math.max(1, ...sizes)
+  const slabsOf = (s: number) => sizes.reduce((a, g) => a + Math.max(1, Math.ceil(g / s)), 0)
+  let slab = largest
+  let cost = slabsOf(largest) * (largest + 2)
+  for (const div of [1, 2, 4]) {
+    const s = Math.max(1, Math.ceil(kept / (experts * div)))
+    const c = slabsOf(s) * (s + 2)
+    if (s < largest && c < cost) {
+      slab = s
+      cost = c
+    }
+  }
+  const slabExpert = new Int32Array(slabsOf(slab))
+  const slots = new Int32Array(slabExpert.length * slab).fill(n)
+  const inverse = new Int32Array(n).fill(slabExpert.length * slab)
+  let next = 0
   lists.forEach((list, e) => {
+    const count = Math.max(1, Math.ceil(list.length / slab))
+    for (let k = 0; k < count; k++) slabExpert[next + k] = e
     list.forEach((i, r) => {
-      slots[e * slab + r] = i
-      inverse[i] = e * slab + r
+      slots[next * slab + r] = i
+      inverse[i] = next * slab + r
     })
-    kept += list.length
+    next += count
   })
-  return { groups: lists.map((l) => Int32Array.from(l)), slab, slots, inverse, kept }
+  return { groups: lists.map((l) => Int32Array.from(l)), slab, slabExpert, slots, inverse, kept }
 }
 
 /**
  * y[i] = x[i]·W[e(i)] + b[e(i)] for the kept tokens, 0 for dropped ones, with W [K, in, out]
- * and b [K, out]. `gather`: the tokens of each expert are gathered into K padded slabs, one
- * batched matmul, and gathered back (padding rows are computed but never read). `mask`: every
- * expert on every token, masked.
+ * and b [K, out]. `gather`: the tokens are gathered into the plan's slabs, each slab multiplied
+ * by its expert's weights in one batched matmul (the weights gathered per slab unless there is
+ * exactly one slab per expert), and gathered back (padding rows are computed but never read).
+ * `mask`: every expert on every token, masked.
  */
 export function routedLinear(
   x: tf.Tensor2D,
@@ -196,13 +219,21 @@ export function routedLinear(
     const all = tf.add(tf.matMul(tf.broadcastTo(x, [K, n, inDim]), w), tf.expandDims(b, 1))
     return tf.sum(tf.mul(all, tf.tensor3d(m, [K, n, 1])), 0) as tf.Tensor2D
   }
+  const S = plan.slabExpert.length
   const padded = tf.concat([x, tf.zeros([1, inDim])], 0)
   const slabs = tf.reshape(tf.gather(padded, tf.tensor1d(plan.slots, 'int32')), [
-    K,
+    S,
     plan.slab,
     inDim,
   ]) as tf.Tensor3D
-  const y = tf.reshape(tf.add(tf.matMul(slabs, w), tf.expandDims(b, 1)), [K * plan.slab, out])
+  let ws: tf.Tensor3D = w
+  let bs: tf.Tensor2D = b
+  if (S !== K) {
+    const which = tf.tensor1d(plan.slabExpert, 'int32')
+    ws = tf.gather(w, which) as tf.Tensor3D
+    bs = tf.gather(b, which) as tf.Tensor2D
+  }
+  const y = tf.reshape(tf.add(tf.matMul(slabs, ws), tf.expandDims(bs, 1)), [S * plan.slab, out])
   return tf.gather(
     tf.concat([y, tf.zeros([1, out])], 0),
     tf.tensor1d(plan.inverse, 'int32'),
