@@ -69,7 +69,11 @@ test('ArtifactStore evicts the least recently used entries down to its cap, neve
 
   const tiny = new ArtifactStore(dir, 10, () => now)
   tiny.write(B, bytes(1000, 2))
-  assert.equal(tiny.read(B).status, 'hit', 'an entry larger than the cap stays until the next write')
+  assert.equal(
+    tiny.read(B).status,
+    'hit',
+    'an entry larger than the cap stays until the next write',
+  )
   assert.equal(tiny.info().entries, 1)
 })
 
@@ -105,7 +109,10 @@ test('two processes writing the same key leave one whole entry, and a reader nev
     assert.notEqual(r.status, 'corrupt', r.status === 'corrupt' ? r.reason : '')
     if (r.status === 'hit') {
       assert.equal(r.bytes.length, 4 << 20)
-      assert.ok(r.bytes.every((b) => b === r.bytes[0]), 'one writer per entry, never mixed')
+      assert.ok(
+        r.bytes.every((b) => b === r.bytes[0]),
+        'one writer per entry, never mixed',
+      )
       seen.add(r.bytes[0] as number)
     }
     await new Promise((res) => setTimeout(res, 5))

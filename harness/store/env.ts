@@ -135,7 +135,10 @@ export const ARTIFACT_SOURCE_DIRS = [
  * `ARTIFACT_SOURCE_DIRS` (path and content). Unlike the commit, it survives commits that touch
  * only suites, tests, docs or results, and it changes with every uncommitted edit that matters.
  */
-export function sourceVersion(root: string, dirs: readonly string[] = ARTIFACT_SOURCE_DIRS): string {
+export function sourceVersion(
+  root: string,
+  dirs: readonly string[] = ARTIFACT_SOURCE_DIRS,
+): string {
   const hash = createHash('sha256')
   const walk = (rel: string) => {
     let names: string[]

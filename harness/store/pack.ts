@@ -52,8 +52,10 @@ export function unpackArtifact<M = unknown>(
     const n = view.getUint32(at, true)
     at += 4
     need(at, 4 * n)
-    // A copy: aligned, and independent of the file buffer.
-    arrays.push(new Float32Array(bytes.slice(at, at + 4 * n).buffer))
+    // A copy: aligned, and independent of the file buffer (a Buffer's slice() would share it).
+    const a = new Float32Array(n)
+    new Uint8Array(a.buffer).set(bytes.subarray(at, at + 4 * n))
+    arrays.push(a)
     at += 4 * n
   }
   if (at !== bytes.byteLength)
