@@ -40,14 +40,17 @@ export default defineSuite({
         node: { params: { epochs: 1 } },
       },
     },
-    default: { budgetS: 60 },
+    // The pure-JS cpu arm trains on 500 digits (16 steps of 64 over 2 epochs; 1000 in `paper`):
+    // its throughput is flat after the first step, and at 1000 it was 40% of the profile's time,
+    // which came to 61 CPU-seconds against the 60 s budget (issue 24; loaded machine, CPU time).
+    default: { budgetS: 60, subjects: { cpu: { params: { trainLimit: 500 } } } },
     paper: {
       // The accuracy check of the compute issue: lenet5, a few epochs on 8,000 digits.
       datasets: { mnist: { params: { train: 8000, calibration: 0, test: 2000 } } },
       subjects: {
         wasm: { params: { epochs: 4 } },
         node: { params: { epochs: 4 } },
-        cpu: { params: { epochs: 2 } },
+        cpu: { params: { epochs: 2, trainLimit: 1000 } },
       },
     },
   },
