@@ -41,8 +41,9 @@ export default defineSuite({
       },
     },
     // The pure-JS cpu arm trains on 500 digits (16 steps of 64 over 2 epochs; 1000 in `paper`):
-    // its throughput is flat after the first step, and at 1000 it was 40% of the profile's time,
-    // which came to 61 CPU-seconds against the 60 s budget (issue 24; loaded machine, CPU time).
+    // it only shows how far below wasm that backend is (~0.05x), a rate over every step, and at
+    // 1000 digits it was ~40% of a profile that took 61 CPU-seconds against its 60 s budget
+    // (issue 24; measured as CPU time on the loaded machine).
     default: { budgetS: 60, subjects: { cpu: { params: { trainLimit: 500 } } } },
     paper: {
       // The accuracy check of the compute issue: lenet5, a few epochs on 8,000 digits.
