@@ -177,6 +177,16 @@ export const messages = {
     hint: (kind, _name, _where, valid) => `valid ${kind}s: ${quoteList(valid)}`,
   }),
 
+  // The artifact cache.
+  cacheUsage: define({
+    code: ErrorCode.usage,
+    text: (args: string) => `Cannot run "effbench cache ${args}": expected "info" or "clear"`,
+  }),
+  badCacheSize: define({
+    code: ErrorCode.usage,
+    text: (value: string) =>
+      `Cannot use EFFBENCH_CACHE_MAX_MB "${value}": expected a number of megabytes >= 0`,
+  }),
   // Records, shards and merges.
   noRecords: define({
     code: ErrorCode.records,
@@ -206,6 +216,15 @@ export const messages = {
       `Cannot merge: the records come from ${envs.length} different environments (${envs.join(', ')}); their timings are not comparable`,
     hint: () => '(--force to merge anyway)',
   }),
+} as const
+
+/** One-line notes of the persistent artifact cache (warnings, not errors: the run goes on). */
+export const cacheNotes = {
+  hit: (artifact: string, address: string) => `artifact cache: reused ${artifact} ${address}`,
+  corrupt: (artifact: string, address: string, reason: string) =>
+    `artifact cache: entry ${address} (${artifact}) is corrupt (${reason}); rebuilding it`,
+  writeFailed: (artifact: string, dir: string, reason: string) =>
+    `artifact cache: cannot store ${artifact} in "${dir}" (${reason}); it will be rebuilt next time`,
 } as const
 
 export type MessageKey = keyof typeof messages

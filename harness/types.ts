@@ -32,9 +32,25 @@ export interface Progress {
   update(done: number, total: number, label?: string): void
 }
 
-/** Trained networks and other expensive artifacts, keyed by the hash of their config. */
+/**
+ * How an artifact becomes bytes and back, for the persistent cache. `decode(encode(v))` must be
+ * `v` bit for bit where it matters (weights, logits); `name` and `version` go into the entry's
+ * address, so bump `version` when the format or the producing code's meaning changes.
+ */
+export interface ArtifactCodec<T> {
+  name: string
+  version: number
+  encode(value: T): Uint8Array | Promise<Uint8Array>
+  decode(bytes: Uint8Array): T | Promise<T>
+}
+
+/**
+ * Trained networks and other expensive artifacts, keyed by the hash of their config. With a
+ * codec, the artifact is also kept on disk (when the run has a persistent cache), so later runs,
+ * `--isolate` children and other shards on this machine reuse it.
+ */
 export interface ArtifactCache {
-  getOrCreate<T>(key: unknown, make: () => Promise<T>): Promise<T>
+  getOrCreate<T>(key: unknown, make: () => Promise<T>, codec?: ArtifactCodec<T>): Promise<T>
 }
 
 /** The profiles a suite can declare, smallest first; the schema and the CLI both use this list. */

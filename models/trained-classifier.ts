@@ -1,15 +1,18 @@
 /**
  * A zoo classifier (mlp, lenet5 or the small cnn) trained once per configuration and shared seed, through the
  * trial's artifact cache: every subject of a suite at one dataset point and repetition (the fp32
- * baseline and each quantization method) reuses the same trained network.
+ * baseline and each quantization method) reuses the same trained network, and with the
+ * persistent cache so do later runs, `--isolate` children and sibling suites on the same split.
  */
+import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import type { ImageDataset } from '../datasets/image-data.ts'
 import { toTensors } from '../datasets/image-data.ts'
 import { initTfjs } from '../harness/backends/tfjs.ts'
 import { Rng } from '../harness/run/rng.ts'
-import type { TrialContext } from '../harness/types.ts'
+import { packArtifact, unpackArtifact } from '../harness/store/pack.ts'
+import type { ArtifactCodec, TrialContext } from '../harness/types.ts'
 import { cnn } from './cnn.ts'
 import { lenet5 } from './lenet5.ts'
 import { mlp } from './mlp.ts'
@@ -100,5 +103,51 @@ export async function trainedClassifier(
         te.y.dispose()
       }
     },
+    classifierCodec(config, data),
   )
+}
+
+interface ClassifierMeta {
+  testAccuracy: number
+  trainSeconds: number
+  layout: 'flat' | 'nhwc'
+}
+
+/**
+ * The persistent form of a trained classifier: its weights exactly as trained, and its test
+ * accuracy and training time (the time the one training took, whenever that was).
+ */
+export function classifierCodec(
+  config: ClassifierConfig,
+  data: Pick<ImageDataset, 'height' | 'width' | 'channels' | 'numClasses'>,
+): ArtifactCodec<TrainedClassifier> {
+  return {
+    name: 'trained-classifier',
+    version: 1,
+    encode: (t) =>
+      packArtifact(
+        { testAccuracy: t.testAccuracy, trainSeconds: t.trainSeconds, layout: t.layout },
+        t.model.getWeights().map((w) => w.dataSync() as Float32Array),
+      ),
+    async decode(bytes) {
+      await initTfjs()
+      const { meta, arrays } = unpackArtifact<ClassifierMeta>(bytes)
+      // The initial weights are overwritten: any seed builds the same shapes.
+      const { model, layout } = buildClassifier(config.model, data, new Rng(0), config.hidden)
+      const current = model.getWeights()
+      if (arrays.length !== current.length || layout !== meta.layout)
+        throw new RangeError(
+          `${arrays.length} ${meta.layout} weight arrays for a ${layout} model with ${current.length}`,
+        )
+      const weights = current.map((w, i) => {
+        const a = arrays[i] as Float32Array
+        if (a.length !== w.size)
+          throw new RangeError(`weight ${i} has ${a.length} values, expected ${w.size}`)
+        return tf.tensor(a, w.shape, 'float32')
+      })
+      model.setWeights(weights)
+      tf.dispose(weights)
+      return { model, testAccuracy: meta.testAccuracy, trainSeconds: meta.trainSeconds, layout }
+    },
+  }
 }

@@ -137,15 +137,22 @@ export default defineSuite({
         grid: { regime: ['full'] },
       }),
     },
-    // The MLP only (66 trials, ~2.5 min here): on the CNN (`subjects.<id>.params.model=cnn`) a
-    // trial takes 13-33 s instead of ~2 s, too long for `npm run bench`; the CNN runs in `paper`.
+    // The MLP only: on the CNN (`subjects.<id>.params.model=cnn`) a trial takes 13-33 s instead
+    // of a few, too long for `npm run bench`; the CNN runs in `paper`.
+    // Trimmed for time (issue 24; the default took 388 s of a 1,309 s bench, more since the
+    // targeted bisection of issue 23, which made the bisection two thirds of a trial's time):
+    // - the bisection probes the 3 nearest competitors (first-order order) with targeted PGD, not
+    //   all 9: on the MLP the margins matched the all-9 search to 1e-4 (cross-entropy, Elsayed,
+    //   MMA; results/reference/bench-fit); `paper` still probes every competitor;
+    // - hinge-cs runs full and 50% noise only (its collapse there is the claim); 20% noise is in
+    //   `paper`. 63 trials instead of 66, 385 CPU-s (about 690 before): still over budget.
     default: {
       budgetS: 240,
       seeds: 3,
       datasets: { mnist: { params: { train: 2000, calibration: 0, test: 500 } } },
       subjects: all(
         {
-          params: DEFAULT_STUDY,
+          params: { ...DEFAULT_STUDY, bisectTargets: 3 },
           grid: { regime: ['full'] },
         },
         {
@@ -154,7 +161,7 @@ export default defineSuite({
           'pgd-at': { params: { options: { eps: 0.1, steps: 3 } } },
           mma: { params: { options: { dMax: 0.45, pgdSteps: 3, bisectSteps: 5 } } },
           // The hinge's small-data regimes are in `paper` only (time).
-          'hinge-cs': { grid: { regime: ['full', 'noise-20', 'noise-50'] } },
+          'hinge-cs': { grid: { regime: ['full', 'noise-50'] } },
           'cross-entropy': { grid: { regime: REGIMES } },
           'elsayed-linf': { grid: { regime: REGIMES } },
         },

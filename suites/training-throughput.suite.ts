@@ -40,14 +40,18 @@ export default defineSuite({
         node: { params: { epochs: 1 } },
       },
     },
-    default: { budgetS: 60 },
+    // The pure-JS cpu arm trains on 500 digits (16 steps of 64 over 2 epochs; 1000 in `paper`):
+    // it only shows how far below wasm that backend is (~0.05x), a rate over every step, and at
+    // 1000 digits it was ~40% of a profile that took 61 CPU-seconds against its 60 s budget
+    // (issue 24; measured as CPU time on the loaded machine).
+    default: { budgetS: 60, subjects: { cpu: { params: { trainLimit: 500 } } } },
     paper: {
       // The accuracy check of the compute issue: lenet5, a few epochs on 8,000 digits.
       datasets: { mnist: { params: { train: 8000, calibration: 0, test: 2000 } } },
       subjects: {
         wasm: { params: { epochs: 4 } },
         node: { params: { epochs: 4 } },
-        cpu: { params: { epochs: 2 } },
+        cpu: { params: { epochs: 2, trainLimit: 1000 } },
       },
     },
   },

@@ -7,6 +7,7 @@
  */
 import { EffbenchError } from '../errors.ts'
 import { fail } from '../messages.ts'
+import { cache } from './cache.ts'
 import { compare } from './compare.ts'
 import { doctor } from './doctor.ts'
 import { history, query } from './history.ts'
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   query,
   list,
   doctor,
+  cache,
 ]
 
 export function mainHelp(): string {

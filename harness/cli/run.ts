@@ -8,6 +8,7 @@ import { budgetLines, runPipeline } from '../run/pipeline.ts'
 import { parseShard, shardFromEnv } from '../run/shard.ts'
 import type { SuiteSpec } from '../spec/schema.ts'
 import { DEVICES, type Device, PROFILES } from '../types.ts'
+import { cacheLocation } from './cache.ts'
 import {
   type CliApp,
   type Command,
@@ -126,6 +127,10 @@ export const run: Command = {
     },
     threads: { type: 'string', value: '<n>', help: 'threads per trial (default: 1)' },
     'no-report': { type: 'boolean', help: 'do not render tables after the run' },
+    'no-cache': {
+      type: 'boolean',
+      help: 'neither read nor write the persistent artifact cache (see effbench cache --help)',
+    },
   },
   notes: `Overrides (after the profile): seeds=5  timeoutS=60  subjects.<id>.params.<key>=<json>
   subjects.<id>.grid.<key>=[1,2]  datasets.<id>.params.<key>=<json>
@@ -191,6 +196,7 @@ Exit codes: 0 ok, 1 some trial failed, 2 bad input, 130 interrupted (run it agai
           shardCosts,
           isolate: flag(p, 'isolate') ? { entry: app.entry } : undefined,
           render: !flag(p, 'no-report'),
+          cache: flag(p, 'no-cache') ? undefined : cacheLocation(),
         },
         {
           logger,

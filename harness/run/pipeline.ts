@@ -16,7 +16,13 @@ import type { Registries } from '../registry.ts'
 import { type Artifact, type SuiteSummary, writeReport } from '../report/write.ts'
 import { type ResolvedSuite, resolveSuite, type TrialSpec } from '../spec/resolve.ts'
 import type { SuiteSpec } from '../spec/schema.ts'
-import { codeVersion, collectEnvironment, type Environment, environmentHash } from '../store/env.ts'
+import {
+  codeVersion,
+  collectEnvironment,
+  type Environment,
+  environmentHash,
+  sourceVersion,
+} from '../store/env.ts'
 import type { Device, Logger, Profile } from '../types.ts'
 import { type Clock, createRunEnvironment, type RunSettings } from './environment.ts'
 import type { ProgressSink } from './progress.ts'
@@ -48,6 +54,8 @@ export interface RunRequest
   threads: number
   /** Render tables and figures after the run (unless it was interrupted). */
   render: boolean
+  /** The persistent artifact cache (folder and size cap); absent, artifacts stay in memory. */
+  cache?: { dir: string; maxBytes: number } | undefined
 }
 
 export interface PipelineServices {
@@ -98,7 +106,17 @@ export function resolveRun(
       source: request.sources?.[i] ?? spec.name,
     }),
   )
-  const settings = { device: request.device, threads: request.threads, codeVersion: code, envHash }
+  const settings: RunSettings = {
+    device: request.device,
+    threads: request.threads,
+    codeVersion: code,
+    envHash,
+  }
+  if (request.cache) {
+    // Artifacts are addressed by their sources' content, not the commit (see sourceVersion).
+    const artifactCode = identity ? identity.codeVersion : sourceVersion(app.root)
+    settings.artifactStore = { ...request.cache, codeVersion: artifactCode }
+  }
   return environment ? { resolved, settings, environment } : { resolved, settings }
 }
 

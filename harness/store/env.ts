@@ -3,7 +3,8 @@
  * once per run and stored in env.json; its hash goes into every trial key and record.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -117,4 +118,45 @@ export function environmentHash(env: Environment): string {
 /** The code version: the git commit, with `-dirty` when tracked files have changes. */
 export function codeVersion(env: Environment): string {
   return env.git.dirty ? `${env.git.commit}-dirty` : env.git.commit
+}
+
+/** The folders whose sources can change what an artifact (a trained network) is. */
+export const ARTIFACT_SOURCE_DIRS = [
+  'harness',
+  'datasets',
+  'models',
+  'studies',
+  'methods',
+  'baselines',
+] as const
+
+/**
+ * The code version of cached artifacts: a hash of every non-test source file under
+ * `ARTIFACT_SOURCE_DIRS` (path and content). Unlike the commit, it survives commits that touch
+ * only suites, tests, docs or results, and it changes with every uncommitted edit that matters.
+ */
+export function sourceVersion(
+  root: string,
+  dirs: readonly string[] = ARTIFACT_SOURCE_DIRS,
+): string {
+  const hash = createHash('sha256')
+  const walk = (rel: string) => {
+    let names: string[]
+    try {
+      names = readdirSync(join(root, rel)).sort()
+    } catch {
+      return
+    }
+    for (const name of names) {
+      if (name === 'node_modules' || name.startsWith('.')) continue
+      const path = `${rel}/${name}`
+      const full = join(root, path)
+      if (statSync(full).isDirectory()) walk(path)
+      else if (/\.(ts|mjs|js|json|c|h)$/.test(name) && !name.endsWith('.test.ts')) {
+        hash.update(`${path}\0`).update(readFileSync(full)).update('\0')
+      }
+    }
+  }
+  for (const d of dirs) walk(d)
+  return `src-${hash.digest('hex').slice(0, 16)}`
 }

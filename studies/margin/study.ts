@@ -66,6 +66,11 @@ export const StudyParams = z.strictObject({
   bisectSteps: positiveInt.default(8),
   /** PGD iterations per bisection probe. @default 10 */
   bisectPgdSteps: positiveInt.default(10),
+  /**
+   * Competitor classes the bisection probes with a targeted PGD each (nearest by the first-order
+   * estimate first); omitted, every other class. @default every other class
+   */
+  bisectTargets: z.number().int().nonnegative().optional(),
   /** @default 0.5 */
   epsMaxLinf: z.number().positive().default(0.5),
   /** @default 5 */
@@ -189,6 +194,7 @@ export async function runMarginStudy(
       epsMax: p.epsMaxLinf,
       steps: p.bisectSteps,
       pgdSteps: p.bisectPgdSteps,
+      ...(p.bisectTargets === undefined ? {} : { targets: p.bisectTargets }),
       rng: rng.fork('bisect-linf'),
     })
     const bLinf = atOk(bis.margins)
