@@ -11,7 +11,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
+import { createOrtSession } from '../../harness/backends/onnx.ts'
 import { maxRelativeError } from '../../harness/measure/error.ts'
 import { TimingParams } from '../../harness/measure/latency.ts'
 import {
@@ -21,6 +23,7 @@ import {
   type TrialContext,
   TrialSkipped,
 } from '../../harness/types.ts'
+import { linearReluModel, transpose } from '../../studies/sparse/linear-onnx.ts'
 import { type SparseMatmul, spmmMetrics } from '../../studies/sparse/sparse-matmul.ts'
 import {
   autotune,
@@ -31,6 +34,7 @@ import {
 } from './autotune.ts'
 import { nativeAvailable, nativeTarget, nativeToolchain, prepareNative } from './codegen-c.ts'
 import { wasmTarget } from './codegen-wasm.ts'
+import { interleavedMetrics, timeInterleaved } from './interleave.ts'
 import { prepareSplit } from './split-rows.ts'
 import type { KernelTarget, PreparedKernel, Tile } from './types.ts'
 
@@ -63,6 +67,11 @@ const Params = z.strictObject({
   kernelThreads: z.number().int().min(1).max(2).default(1),
   /** Native only: reuse libraries compiled earlier (shared disk cache) instead of a fresh folder. */
   diskCache: z.boolean().default(false),
+  /**
+   * Native only: also time onnxruntime dense (same W with its zeros, same thread count) in
+   * alternating rounds with the kernel, for a same-trial `speedup` that machine load hits alike.
+   */
+  interleaveOrt: z.boolean().default(true),
   ...TimingParams,
 })
 type Params = z.output<typeof Params>
@@ -192,8 +201,13 @@ function sparseSubject(
         k.run(d.x, y)
         const error = maxRelativeError(y, d.expected)
         const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
+        const versus =
+          which === 'native' && params.interleaveOrt
+            ? await versusOrt(ctx, d, 1, () => k.run(d.x, y), params)
+            : {}
         return {
           ...timed,
+          ...versus,
           prepare_ms: metric(k.prepareMs, 'ms', 'lower'),
           tune_ms: metric(tuneMs, 'ms', 'lower'),
           max_rel_err: metric(error, '', 'lower'),
@@ -216,11 +230,21 @@ async function runSplit(
   cacheDir: string | undefined,
 ): Promise<Metrics> {
   const { M, K, N } = d
-  const tile = params.tiles?.[0] ? withoutUndefined(params.tiles[0]) : {}
+  const { isa, clusterRows, ...tile } = params.tiles?.[0] ? withoutUndefined(params.tiles[0]) : {}
   const t0 = ctx.now()
   const k = await prepareSplit(
     d.w,
-    { M, K, N, bias: d.bias, relu: true, tile, clock: () => ctx.now() },
+    {
+      M,
+      K,
+      N,
+      bias: d.bias,
+      relu: true,
+      tile,
+      clock: () => ctx.now(),
+      ...(isa ? { isa } : {}),
+      ...(clusterRows !== undefined ? { clusterRows } : {}),
+    },
     (w, o) => target.prepare(w, o),
   )
   const prepareMs = ctx.now() - t0
@@ -234,8 +258,12 @@ async function runSplit(
     await k.run(d.x, y)
     const error = maxRelativeError(y, d.expected)
     const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
+    const versus = params.interleaveOrt
+      ? await versusOrt(ctx, d, 2, () => k.run(d.x, y), params)
+      : {}
     return {
       ...timed,
+      ...versus,
       // Both halves generated and compiled; the split path takes its tile as given (no tuning).
       prepare_ms: metric(prepareMs, 'ms', 'lower'),
       max_rel_err: metric(error, '', 'lower'),
@@ -243,6 +271,44 @@ async function runSplit(
   } finally {
     k.dispose()
     if (cacheDir !== undefined) rmSync(cacheDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The kernel and onnxruntime dense (W with its zeros as the prepacked B operand, `threads`
+ * intra-op threads) in alternating rounds: `speedup` = median per-round ortᵢ / kernelᵢ with its
+ * 95% interval, `ort_ms` and `ort_gflops` (dense, 2·M·K·N/t) from the same rounds.
+ */
+async function versusOrt(
+  ctx: TrialContext,
+  d: SparseMatmul,
+  threads: number,
+  kernel: () => unknown,
+  params: Params,
+): Promise<Metrics> {
+  const { M, K, N } = d
+  const s = await createOrtSession(linearReluModel(d.w, d.bias, d, 'xtwt'), { threads })
+  try {
+    const feeds = { x: new ort.Tensor('float32', transpose(d.x, K, N), [N, K]) }
+    const out = (await s.session.run(feeds)).y?.data as Float32Array
+    const ortError = maxRelativeError(transpose(out, N, M), d.expected)
+    const r = await timeInterleaved(kernel, () => s.session.run(feeds), {
+      timeMs: params.timeMs,
+      minSamples: Math.max(params.minSamples, 7),
+      now: () => ctx.now(),
+    })
+    const m = interleavedMetrics(r)
+    const ortMs = m.baseline_ms?.value ?? Number.NaN
+    return {
+      speedup: m.speedup as Metrics[string],
+      speedup_lo: m.speedup_lo as Metrics[string],
+      speedup_hi: m.speedup_hi as Metrics[string],
+      ort_ms: metric(ortMs, 'ms', 'lower', r.bMs),
+      ort_gflops: metric((2 * M * K * N) / (ortMs * 1e6), 'GFLOP/s', 'higher'),
+      ort_max_rel_err: metric(ortError, '', 'lower'),
+    }
+  } finally {
+    await s.session.release()
   }
 }
 
