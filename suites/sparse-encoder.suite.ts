@@ -41,7 +41,7 @@ export default defineSuite({
         'sparse-encoder': { params: { timeMs: 20, minSamples: 3 } },
       },
     },
-    default: { budgetS: 60 },
+    default: { budgetS: 90 },
     paper: {
       seeds: 3,
       datasets: {
