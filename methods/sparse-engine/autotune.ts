@@ -6,8 +6,10 @@
  *             before AVX-512): `nativeSpace(isas)` / `defaultCandidates(target)`
  *   prepare   every candidate is generated and compiled (a failure is recorded, not fatal)
  *   time      `rounds` interleaved rounds after `warmup` untimed calls each: a round runs every
- *             candidate once, starting one later each round, so drift of the machine hits all
- *             alike; each candidate's score is the median of its rounds
+ *             candidate `burst` times back to back (its sample: the fastest of the burst, which
+ *             drops calls another process preempted), starting one candidate later each round,
+ *             so drift of the machine hits all alike; a candidate's score is the median of its
+ *             rounds
  *   select    the first candidate in the declared order whose median is within `tolerance` of
  *             the best (ties to the simpler variant); no randomness (the activations are fixed)
  *
@@ -30,7 +32,9 @@ export interface TuneOptions {
   warmup?: number
   /** Interleaved timed rounds; the median decides. @default 7 */
   reps?: number
-  /** Relative margin within which a simpler (earlier) candidate beats a faster one. @default 0.05 */
+  /** Calls per candidate and round; the fastest is the round's sample. @default 3 */
+  burst?: number
+  /** Relative margin within which a simpler (earlier) candidate beats a faster one. @default 0.08 */
   tolerance?: number
 }
 
@@ -168,16 +172,20 @@ export async function autotune(
     for (let r = 0; r < rounds; r++)
       for (let j = 0; j < prepared.length; j++) {
         const p = prepared[(r + j) % prepared.length] as (typeof prepared)[number]
-        const s = clock()
-        p.kernel.run(x, y)
-        p.samples.push(clock() - s)
+        let fastest = Number.POSITIVE_INFINITY
+        for (let b = 0; b < (tune.burst ?? 3); b++) {
+          const s = clock()
+          p.kernel.run(x, y)
+          fastest = Math.min(fastest, clock() - s)
+        }
+        p.samples.push(fastest)
       }
   } catch (e) {
     for (const p of prepared) p.kernel.dispose()
     throw e
   }
   const scores = prepared.map((p) => median(p.samples))
-  const chosen = prepared[selectStable(scores, tune.tolerance ?? 0.05)] as (typeof prepared)[number]
+  const chosen = prepared[selectStable(scores, tune.tolerance ?? 0.08)] as (typeof prepared)[number]
   for (const p of prepared) if (p !== chosen) p.kernel.dispose()
   const timings: TuneTiming[] = candidates.map((candidate, index) => {
     const p = prepared.find((q) => q.index === index)
