@@ -3,11 +3,28 @@ import { defineSuite } from '../harness/spec/schema.ts'
 const timing = { timeMs: 200, minSamples: 5 }
 const smokeTiming = { timeMs: 20, minSamples: 3 }
 const paperTiming = { timeMs: 1000, minSamples: 30 }
+const HIDE = [
+  'backend',
+  'threads',
+  'kernelThreads',
+  'layout',
+  'tiles',
+  'isa',
+  'tuneReps',
+  'reuseTuning',
+  'diskCache',
+  'interleaveOrt',
+  'timeMs',
+  'minSamples',
+]
 
 /**
  * SparseDNN-style SpMM: kernels generated for a pruned W (wasm, native) against onnxruntime dense
  * MatMul and tfjs-wasm dense matMul on the same zero-filled W and plain TypeScript CSR, over shape, batch N, sparsity and
- * pattern.
+ * pattern. `sparse-native` autotunes over its declared space (AVX-512 tiles where the CPU has
+ * them, else AVX2; `variant` table) and is also timed in alternating rounds with onnxruntime
+ * inside its own trial (`speedup`, robust to machine load); `sparse-native-avx2` is the AVX2
+ * path with the previous default tile (4 x 2, no clustering), the same-run "before".
  */
 export default defineSuite({
   name: 'sparse-engine',
@@ -30,6 +47,11 @@ export default defineSuite({
     { name: 'csr-spmm', params: timing },
     { name: 'sparse-wasm', params: timing },
     { name: 'sparse-native', params: timing },
+    {
+      name: 'sparse-native',
+      id: 'sparse-native-avx2',
+      params: { isa: 'avx2', tiles: [{ rowBlock: 4, colVectors: 2, isa: 'avx2' }], ...timing },
+    },
     // Two threads in the same run: onnxruntime's intra-op pool vs the kernel split by rows; the
     // two-thread kernel's ratios are taken against two-thread onnxruntime.
     { name: 'onnxruntime-matmul', id: 'onnxruntime-2t', params: { threads: 2, ...timing } },
@@ -37,7 +59,11 @@ export default defineSuite({
       name: 'sparse-native',
       id: 'sparse-native-2t',
       baseline: 'onnxruntime-2t',
-      params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...timing },
+      params: {
+        kernelThreads: 2,
+        tiles: [{ rowBlock: 8, colVectors: 2, clusterRows: true }],
+        ...timing,
+      },
     },
   ],
   baseline: 'onnxruntime-matmul',
@@ -60,6 +86,13 @@ export default defineSuite({
         'sparse-wasm': { params: smokeTiming },
         'sparse-native': {
           params: { ...smokeTiming, tiles: [{ rowBlock: 4, colVectors: 2 }], tuneReps: 2 },
+        },
+        'sparse-native-avx2': {
+          params: {
+            isa: 'avx2',
+            tiles: [{ rowBlock: 4, colVectors: 2, isa: 'avx2' }],
+            ...smokeTiming,
+          },
         },
         'onnxruntime-2t': { params: { threads: 2, ...smokeTiming } },
         'sparse-native-2t': {
@@ -85,6 +118,13 @@ export default defineSuite({
         'csr-spmm': { params: paperTiming },
         'sparse-wasm': { params: paperTiming },
         'sparse-native': { params: paperTiming },
+        'sparse-native-avx2': {
+          params: {
+            isa: 'avx2',
+            tiles: [{ rowBlock: 4, colVectors: 2, isa: 'avx2' }],
+            ...paperTiming,
+          },
+        },
         'onnxruntime-2t': { params: { threads: 2, ...paperTiming } },
         'sparse-native-2t': {
           params: { kernelThreads: 2, tiles: [{ rowBlock: 4, colVectors: 2 }], ...paperTiming },
@@ -96,18 +136,19 @@ export default defineSuite({
     {
       name: 'latency',
       metrics: ['latency_ms', 'gflops', 'effective_gflops', 'prepare_ms', 'max_rel_err'],
-      hide: [
-        'backend',
-        'threads',
-        'kernelThreads',
-        'layout',
-        'tiles',
-        'tuneReps',
-        'reuseTuning',
-        'diskCache',
-        'timeMs',
-        'minSamples',
-      ],
+      hide: HIDE,
+    },
+    {
+      name: 'speedup',
+      title: 'Generated kernel vs onnxruntime dense, timed in alternating rounds in the same trial',
+      metrics: ['speedup', 'speedup_lo', 'speedup_hi', 'ort_gflops', 'gflops', 'effective_gflops'],
+      hide: HIDE,
+    },
+    {
+      name: 'variant',
+      title: 'Kernel variant chosen (index in the declared space; lanes 16 = AVX-512, 8 = AVX2)',
+      metrics: ['variant_index', 'lanes', 'row_block', 'col_vectors', 'k_blocks', 'clustered'],
+      hide: HIDE,
     },
   ],
   figures: [

@@ -10,8 +10,8 @@ import { annotateOrtSession, createOrtSession } from '../../harness/backends/onn
 import { maxRelativeError } from '../../harness/measure/error.ts'
 import { TimingParams } from '../../harness/measure/latency.ts'
 import { metric, type SubjectDef } from '../../harness/types.ts'
+import { linearReluModel, transpose } from '../../studies/sparse/linear-onnx.ts'
 import { type SparseMatmul, spmmMetrics } from '../../studies/sparse/sparse-matmul.ts'
-import { linearReluModel, transpose } from './graph.ts'
 
 const Params = z.strictObject({
   layout: z.enum(['xtwt', 'wx']).default('xtwt'),

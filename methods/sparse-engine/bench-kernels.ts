@@ -13,8 +13,8 @@ import { randomDense, relativeError } from '../../models/sparse/fixtures.ts'
 import { toCsr } from '../../models/sparse/formats.ts'
 import { applyMask, pruneMagnitude } from '../../models/sparse/prune.ts'
 import { csrSpmm, denseGemm } from '../../models/sparse/reference.ts'
-import { autotune } from './autotune.ts'
-import { nativeAvailable, nativeTarget } from './codegen-c.ts'
+import { autotune, nativeSpace } from './autotune.ts'
+import { nativeAvailable, nativeTarget, nativeToolchain } from './codegen-c.ts'
 import { wasmTarget } from './codegen-wasm.ts'
 
 const { onnx } = onnxProto
@@ -164,20 +164,28 @@ for (const [M, K] of shapes)
       note: `tile ${wk.tile.rowBlock}x${wk.tile.colVectors}, prepare ${(wk.prepareMs / 1000).toFixed(1)} s, ${(wk.codeBytes / 1e6).toFixed(1)} MB wasm`,
     })
     if (native.ok) {
-      const tuned = await autotune(nativeTarget, w, { M, K, N }, { clock, reps: 5 })
+      const tc = nativeToolchain()
+      const isas: ('avx2' | 'avx512')[] =
+        typeof tc !== 'string' && tc.avx512 ? ['avx2', 'avx512'] : ['avx2']
+      const tuned = await autotune(
+        nativeTarget,
+        w,
+        { M, K, N },
+        { clock, reps: 7, candidates: nativeSpace(isas) },
+      )
       const nk = tuned.kernel
       nk.run(x, y)
       check('native', y)
       const per = tuned.timings.map((t) =>
         t.status === 'ok'
-          ? `${t.tile.rowBlock}x${t.tile.colVectors}: ${(t.prepareMs / 1000).toFixed(1)} s prep, ${t.medianMs.toFixed(2)} ms`
-          : `${JSON.stringify(t.tile)} failed`,
+          ? `${t.variant}: ${(t.prepareMs / 1000).toFixed(1)} s prep, ${t.medianMs.toFixed(2)} ms`
+          : `${JSON.stringify(t.candidate)} failed`,
       )
       subjects.push({
         name: 'native generated',
         run: () => nk.run(x, y),
         samples: [],
-        note: `tile ${nk.tile.rowBlock}x${nk.tile.colVectors}, tuning ${(tuned.tuneMs / 1000).toFixed(1)} s [${per.join('; ')}]`,
+        note: `${tuned.variant}, tuning ${(tuned.tuneMs / 1000).toFixed(1)} s [${per.join('; ')}]`,
       })
     }
     for (let r = 0; r < 3; r++) for (const s of subjects) await s.run()

@@ -51,7 +51,7 @@ for (const emit of ['asm', 'c'] as const) {
           tile: c.tile,
           clock,
         },
-        { emit, cacheDir, units: 1, opt: '-O1' },
+        { emit, cacheDir, units: 1, opt: '-O1', isa: 'avx2' },
       )
       const y = new Float32Array(c.M * c.N).fill(Number.NaN)
       k.run(c.x, y)
@@ -87,7 +87,17 @@ test('a tile that needs more than 16 registers is refused by the assembly emitte
   await assert.rejects(
     prepareNative(
       c.w,
-      { M: c.M, K: c.K, N: c.N, tile: { rowBlock: 4, colVectors: 4 }, clock },
+      { M: c.M, K: c.K, N: c.N, tile: { rowBlock: 4, colVectors: 4 }, isa: 'avx2', clock },
+      { cacheDir },
+    ),
+    RangeError,
+  )
+  // AVX-512 has 32: 4 x 4 fits there, 8 x 4 (32 accumulators + 4 X + 1) does not.
+  if (!tc.avx512) return
+  await assert.rejects(
+    prepareNative(
+      c.w,
+      { M: c.M, K: c.K, N: c.N, tile: { rowBlock: 8, colVectors: 4 }, isa: 'avx512', clock },
       { cacheDir },
     ),
     RangeError,
@@ -112,7 +122,7 @@ test('a native kernel left to pick its K chunks uses autoKBlocks and stays exact
   const bias = randomDense(rng, M)
   const k = await prepareNative(
     w,
-    { M, K, N, bias, relu: true, tile: { rowBlock: 2, colVectors: 1 }, clock },
+    { M, K, N, bias, relu: true, tile: { rowBlock: 2, colVectors: 1 }, isa: 'avx2', clock },
     { cacheDir, units: 1, opt: '-O1' },
   )
   assert.equal(autoKBlocks(K, 1), 2)

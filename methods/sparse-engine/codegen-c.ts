@@ -31,7 +31,7 @@ import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
 import koffi from 'koffi'
 import { hashOf } from '../../harness/hash.ts'
-import { emitX86Unit, x86TileFits } from './emit-x86.ts'
+import { emitX86Unit, isaLanes, type X86Isa, x86TileFits } from './emit-x86.ts'
 import { type KernelPlan, type PlanStep, planKernel, resolveTile, stepTerms } from './plan.ts'
 import type { Availability, KernelTarget, PreparedKernel, PrepareOptions } from './types.ts'
 
@@ -45,6 +45,8 @@ export interface NativeToolchain {
   lanes: number
   /** x86-64 with AVX2 and FMA on a System V platform: the assembly emitter can be used. */
   x86: boolean
+  /** x86 with AVX-512F as well: the assembler's AVX-512 path can be used. */
+  avx512: boolean
   flags: string[]
 }
 
@@ -59,6 +61,10 @@ export interface NativeCodegenOptions {
   lanes?: number
   /** Prefetch the code of later steps into L2 (assembly emitter). @default true */
   prefetchCode?: boolean
+  /** Instruction set of the assembly emitter. @default 'avx512' where the CPU has it, else 'avx2' */
+  isa?: X86Isa
+  /** Bytes of one column tile of X a K chunk may hold when the tile leaves kBlocks open. @default CHUNK_BYTES */
+  chunkBytes?: number
   /** Cache folder. @default <os tmpdir>/effbench-sparse */
   cacheDir?: string
 }
@@ -101,6 +107,7 @@ export function nativeToolchain(pathEnv = process.env['PATH'] ?? ''): NativeTool
         version,
         lanes,
         x86,
+        avx512: x86 && macros.includes('#define __AVX512F__ '),
         flags: ['-march=native', '-ffp-contract=fast', '-fPIC', '-fno-math-errno'],
       }
     } catch (e) {
@@ -152,7 +159,9 @@ function emitPass(
           ? bc(lit(plan.bias?.[row] ?? 0))
           : step.init === 'zero'
             ? bc('0.0f')
-            : ld(`y + ${row * N} + ${col(v)}`)
+            : step.init === 'residual'
+              ? `${ld(`y + ${row * N} + ${col(v)}`)} + ${bc(lit(plan.bias?.[row] ?? 0))}`
+              : ld(`y + ${row * N} + ${col(v)}`)
       out.push(`${ty} a${slot}_${v} = ${init};`)
     }
   })
@@ -288,9 +297,16 @@ export function emitCMain(plan: KernelPlan, units: number): string {
   for (let u = 0; u < units; u++) main.push(`  sparse_part${u}(X, Y);`)
   for (const row of plan.emptyRows) {
     const b = plan.bias?.[row] ?? 0
-    main.push(
-      `  for (int n = 0; n < ${plan.N}; n++) Y[${row * plan.N} + n] = ${lit(plan.relu ? Math.max(0, b) : b)};`,
-    )
+    const y = `Y[${row * plan.N} + n]`
+    if (plan.accumulate) {
+      const v = `${y} + ${lit(b)}`
+      main.push(
+        `  for (int n = 0; n < ${plan.N}; n++) { float v = ${v}; ${y} = ${plan.relu ? 'v > 0.0f ? v : 0.0f' : 'v'}; }`,
+      )
+    } else
+      main.push(
+        `  for (int n = 0; n < ${plan.N}; n++) ${y} = ${lit(plan.relu ? Math.max(0, b) : b)};`,
+      )
   }
   main.push('}', '')
   return main.join('\n')
@@ -309,11 +325,12 @@ export function emitNativeSources(
   lanes: number,
   units: number,
   prefetchCode = true,
+  isa: X86Isa = 'avx2',
 ): SourceFile[] {
   const parts = splitUnits(plan, units)
   const files: SourceFile[] = parts.map((steps, u) =>
     emit === 'asm'
-      ? { name: `u${u}.s`, text: emitX86Unit(plan, u, steps, prefetchCode) }
+      ? { name: `u${u}.s`, text: emitX86Unit(plan, u, steps, prefetchCode, isa) }
       : { name: `u${u}.c`, text: emitCUnit(plan, u, steps, lanes) },
   )
   files.push({ name: 'main.c', text: emitCMain(plan, parts.length) })
@@ -360,9 +377,22 @@ async function compileLibrary(
  */
 export const CHUNK_BYTES = 16 * 1024
 
-/** K chunks for a native tile: enough that one chunk's column tile of X fits `CHUNK_BYTES`. */
-export function autoKBlocks(K: number, colVectors: number): number {
-  return Math.max(1, Math.round((K * colVectors * 8 * 4) / CHUNK_BYTES))
+/**
+ * K chunks for a native tile: enough that one chunk's column tile of X (K x colVectors x lanes
+ * floats) fits `chunkBytes`.
+ */
+export function autoKBlocks(
+  K: number,
+  colVectors: number,
+  lanes = 8,
+  chunkBytes = CHUNK_BYTES,
+): number {
+  return Math.max(1, Math.round((K * colVectors * lanes * 4) / chunkBytes))
+}
+
+/** The ISA the assembly emitter uses by default on this toolchain. */
+export function defaultIsa(tc: NativeToolchain): X86Isa {
+  return tc.avx512 ? 'avx512' : 'avx2'
 }
 
 /** Prepares a generated native kernel for W; throws when no compiler is available. */
@@ -374,23 +404,29 @@ export async function prepareNative(
   const t0 = options.clock()
   const tc = nativeToolchain()
   if (typeof tc === 'string') throw new Error(`Cannot prepare native kernel: ${tc}`)
-  const colVectors = options.tile?.colVectors ?? nativeTarget.defaultTile.colVectors
-  const tile = resolveTile(
-    { ...nativeTarget.defaultTile, kBlocks: autoKBlocks(options.K, colVectors) },
-    options.tile,
-  )
-  const plan = planKernel(w, options, tile)
   const emit = codegen.emit ?? (tc.x86 ? 'asm' : 'c')
   if (emit === 'asm' && !tc.x86)
     throw new RangeError(`Cannot prepare native kernel: emit "asm" needs x86-64 with AVX2 and FMA`)
-  if (emit === 'asm' && !x86TileFits(tile.rowBlock, tile.colVectors))
+  const isa = options.isa ?? codegen.isa ?? defaultIsa(tc)
+  if (emit === 'asm' && isa === 'avx512' && !tc.avx512)
+    throw new RangeError('Cannot prepare native kernel: isa "avx512" needs a CPU with AVX-512F')
+  const lanes = emit === 'asm' ? isaLanes(isa) : Math.min(codegen.lanes ?? tc.lanes, tc.lanes)
+  const colVectors = options.tile?.colVectors ?? nativeTarget.defaultTile.colVectors
+  const tile = resolveTile(
+    {
+      ...nativeTarget.defaultTile,
+      kBlocks: autoKBlocks(options.K, colVectors, lanes, codegen.chunkBytes),
+    },
+    options.tile,
+  )
+  if (emit === 'asm' && !x86TileFits(tile.rowBlock, tile.colVectors, isa))
     throw new RangeError(
-      `Cannot prepare native kernel: tile ${tile.rowBlock} x ${tile.colVectors} needs more than 16 vector registers`,
+      `Cannot prepare native kernel: tile ${tile.rowBlock} x ${tile.colVectors} needs more than the ${isa} vector registers`,
     )
-  const lanes = emit === 'asm' ? 8 : Math.min(codegen.lanes ?? tc.lanes, tc.lanes)
+  const plan = planKernel(w, options, tile)
   const units =
     codegen.units ?? Math.max(1, Math.min(availableParallelism(), Math.ceil(plan.nnz / 40000)))
-  const sources = emitNativeSources(plan, emit, lanes, units, codegen.prefetchCode ?? true)
+  const sources = emitNativeSources(plan, emit, lanes, units, codegen.prefetchCode ?? true, isa)
   const flags = [codegen.opt ?? '-O3', ...tc.flags]
   const sourceHash = createHash('sha256')
   for (const f of sources) sourceHash.update(f.name).update('\0').update(f.text).update('\0')
@@ -407,6 +443,8 @@ export async function prepareNative(
   return {
     target: 'native',
     tile: plan.tile,
+    isa: emit === 'asm' ? isa : `c${lanes}`,
+    clustered: options.clusterRows ?? false,
     prepareMs,
     codeBytes: sources.reduce((s, f) => s + f.text.length, 0),
     cached,

@@ -212,6 +212,10 @@ export function prepareWasm(
   codegen: WasmCodegenOptions = {},
 ): PreparedKernel {
   const t0 = options.clock()
+  if (options.accumulate)
+    throw new RangeError(
+      'Cannot prepare wasm kernel: accumulate (residual epilogue) is native only',
+    )
   const tile = resolveTile(wasmTarget.defaultTile, options.tile)
   const plan = planKernel(w, options, tile)
   const { bytes, constants, lay } = emitWasmModule(plan, codegen)

@@ -10,7 +10,7 @@ import { maxRelativeError } from '../../harness/measure/error.ts'
 import { encoderBlocksModel } from '../../models/sparse/encoder-onnx.ts'
 import { prunedEncoder } from '../../studies/sparse/pruned-encoder.ts'
 import { nativeAvailable } from './codegen-c.ts'
-import { prepareEncoder } from './encoder-engine.ts'
+import { ENCODER_OPS, prepareEncoder } from './encoder-engine.ts'
 import { transposeMatrix } from './layout.ts'
 
 const available = nativeAvailable()
@@ -52,15 +52,21 @@ test('the ONNX graph of the blocks reproduces the zoo encoder (tfjs)', async () 
   assert.ok(maxRelativeError(y, d.expected) <= 1e-4)
 })
 
-for (const sparsity of [0, 0.9]) {
-  test(`the sparse engine matches tfjs on the pruned encoder at sparsity ${sparsity}`, {
+const variants = [
+  { sparsity: 0, fuseResidual: true },
+  { sparsity: 0.9, fuseResidual: true },
+  { sparsity: 0.9, fuseResidual: false, isa: 'avx2' as const },
+  { sparsity: 0.9, fuseResidual: true, clusterRows: true, tile: { rowBlock: 8, colVectors: 1 } },
+]
+for (const { sparsity, ...v } of variants) {
+  test(`the sparse engine matches tfjs on the pruned encoder at sparsity ${sparsity} (${JSON.stringify(v)}), and its profile covers every operator`, {
     skip,
   }, async () => {
     const d = await prunedEncoder.load(
       fakeContext(3),
       prunedEncoder.params.parse({ ...small, sparsity }),
     )
-    const engine = await prepareEncoder(d, { clock, cacheDir })
+    const engine = await prepareEncoder(d, { clock, cacheDir, ...v })
     try {
       const kinds = new Set(engine.choices.map((c) => c.choice.kind))
       assert.deepEqual([...kinds], [sparsity === 0 ? 'dense' : 'sparse'])
@@ -68,6 +74,11 @@ for (const sparsity of [0, 0.9]) {
       const out = new Float32Array(24 * 11)
       engine.forward(transposeMatrix(d.h0, 11, 24), out)
       assert.ok(maxRelativeError(transposeMatrix(out, 24, 11), d.expected) <= 1e-4)
+      const again = new Float32Array(24 * 11)
+      const ms = engine.profile(transposeMatrix(d.h0, 11, 24), again)
+      assert.deepEqual(again, out)
+      assert.deepEqual(Object.keys(ms), [...ENCODER_OPS])
+      for (const op of ENCODER_OPS) assert.ok((ms[op] as number) > 0, op)
       assert.throws(() => engine.forward(new Float32Array(3), out), /must hold 24 x 11 values/)
     } finally {
       engine.dispose()

@@ -11,19 +11,27 @@ import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
 import { annotateOrtSession, createOrtSession } from '../../harness/backends/onnx.ts'
 import { maxRelativeError } from '../../harness/measure/error.ts'
-import { metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
+import { type Metrics, metric, type SubjectDef, TrialSkipped } from '../../harness/types.ts'
 import { encoderBlocksModel } from '../../models/sparse/encoder-onnx.ts'
 import type { PrunedEncoder } from '../../studies/sparse/pruned-encoder.ts'
 import { nativeAvailable, nativeToolchain } from './codegen-c.ts'
-import { prepareEncoder } from './encoder-engine.ts'
+import { ENCODER_OPS, prepareEncoder } from './encoder-engine.ts'
 import { interleavedMetrics, timeInterleaved } from './interleave.ts'
 import { transposeMatrix } from './layout.ts'
 
 const Params = z.strictObject({
   /** Sparsity from which a layer gets a generated kernel (else the dense GEMM). */
   sparseFrom: z.number().min(0).max(1).default(0.5),
-  rowBlock: z.number().int().min(1).default(4),
-  colVectors: z.number().int().min(1).default(2),
+  /** Instruction set of the generated kernels; `auto` = AVX-512 where the CPU has it. */
+  isa: z.enum(['auto', 'avx2', 'avx512']).default('auto'),
+  /** Register tile; @default 8 x 2, rows clustered, on AVX-512, 4 x 2 on AVX2 */
+  rowBlock: z.number().int().min(1).optional(),
+  colVectors: z.number().int().min(1).optional(),
+  clusterRows: z.boolean().optional(),
+  /** Residual adds fused into the Wo / W2 kernel epilogues. */
+  fuseResidual: z.boolean().default(true),
+  /** Profiled forward passes for the per-op breakdown (median per operator). */
+  profileReps: z.number().int().min(1).default(5),
   /** Reuse kernels compiled earlier (shared disk cache) instead of a fresh folder. */
   diskCache: z.boolean().default(false),
   /** Interleaved timing budget, ms. */
@@ -50,9 +58,19 @@ export const sparseEncoder: SubjectDef<z.output<typeof Params>, PrunedEncoder> =
     let engine: Awaited<ReturnType<typeof prepareEncoder>> | undefined
     let session: ort.InferenceSession | undefined
     try {
+      const wide =
+        params.isa === 'avx512' || (params.isa === 'auto' && typeof tc !== 'string' && tc.avx512)
+      if (wide && (typeof tc === 'string' || !tc.avx512))
+        throw new TrialSkipped('native sparse kernels: isa avx512 needs a CPU with AVX-512F')
       engine = await prepareEncoder(data, {
         sparseFrom: params.sparseFrom,
-        tile: { rowBlock: params.rowBlock, colVectors: params.colVectors },
+        isa: wide ? 'avx512' : 'avx2',
+        clusterRows: params.clusterRows ?? wide,
+        fuseResidual: params.fuseResidual,
+        tile: {
+          rowBlock: params.rowBlock ?? (wide ? 8 : 4),
+          colVectors: params.colVectors ?? 2,
+        },
         clock: () => ctx.now(),
         ...(cacheDir ? { cacheDir } : {}),
       })
@@ -73,13 +91,20 @@ export const sparseEncoder: SubjectDef<z.output<typeof Params>, PrunedEncoder> =
         { timeMs: params.timeMs, minSamples: params.minSamples, now: () => ctx.now() },
       )
       const m = interleavedMetrics(timed)
+      // Per-op breakdown: profiled passes after the timing, median per operator kind.
+      const passes = Array.from({ length: params.profileReps }, () => run.profile(input, out))
+      const breakdown: Metrics = {}
+      for (const op of ENCODER_OPS) {
+        const xs = passes.map((p) => p[op]).sort((a, b) => a - b)
+        breakdown[`op_${op}_ms`] = metric(xs[xs.length >> 1] as number, 'ms', 'lower', xs)
+      }
       ctx.annotate('backend', 'sparse-engine-native')
       annotateOrtSession(ctx, s)
       ctx.annotate('kernelThreads', 1)
       ctx.annotate(
         'layers',
         run.choices
-          .map((c) => `${c.layer}=${c.choice.kind}(${c.choice.sparsity.toFixed(2)})`)
+          .map((c) => `${c.layer}=${c.choice.detail}(${c.choice.sparsity.toFixed(2)})`)
           .join(' '),
       )
       const latency = m.latency_ms?.value ?? Number.NaN
@@ -90,6 +115,7 @@ export const sparseEncoder: SubjectDef<z.output<typeof Params>, PrunedEncoder> =
         code_mb: metric(run.codeBytes / 1e6, 'MB', 'lower'),
         max_rel_err: metric(maxRelativeError(tokenMajor, data.expected), '', 'lower'),
         max_rel_err_ort: metric(maxRelativeError(tokenMajor, ortOut), '', 'lower'),
+        ...breakdown,
       }
     } finally {
       engine?.dispose()

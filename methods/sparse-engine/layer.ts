@@ -22,6 +22,12 @@ export interface LayerOptions {
   /** Needed for the dense choice. */
   ops?: NativeOps
   tile?: Partial<Tile>
+  /** Native x86: instruction set. @default the best the CPU has */
+  isa?: 'avx2' | 'avx512'
+  /** Group rows into blocks by shared columns (plan.ts). @default false */
+  clusterRows?: boolean
+  /** Y holds a residual: Y = Y + W·X (+bias, ReLU). @default false */
+  accumulate?: boolean
   /** Native library cache folder. */
   cacheDir?: string
   clock: Clock
@@ -53,12 +59,21 @@ export async function prepareLayer(
     const bias = o.bias ?? null
     const relu = o.relu ?? false
     const packed = packRows(w, M, K)
+    // The dense GEMM has no residual epilogue: it writes a scratch that is added here.
+    const scratch = o.accumulate ? new Float32Array(M * N) : undefined
     const kernel: PreparedKernel = {
       target: 'native',
       tile: { rowBlock: GEMM_ROWS, colVectors: 2, kBlocks: 1 },
       prepareMs: clock() - t0,
       codeBytes: 0,
-      run: (x, y) => ops.denseGemm(packed, x, y, bias, M, K, N, relu),
+      run: (x, y) => {
+        if (scratch === undefined) return ops.denseGemm(packed, x, y, bias, M, K, N, relu)
+        ops.denseGemm(packed, x, scratch, bias, M, K, N, false)
+        for (let i = 0; i < scratch.length; i++) {
+          const v = (y[i] as number) + (scratch[i] as number)
+          y[i] = relu && v < 0 ? 0 : v
+        }
+      },
       dispose: () => {},
     }
     return { kernel, choice: { kind: 'dense', detail: 'dense-gemm', sparsity } }
@@ -71,6 +86,9 @@ export async function prepareLayer(
     clock,
     ...(o.bias ? { bias: o.bias } : {}),
     ...(o.tile ? { tile: o.tile } : {}),
+    ...(o.isa ? { isa: o.isa } : {}),
+    ...(o.clusterRows !== undefined ? { clusterRows: o.clusterRows } : {}),
+    ...(o.accumulate !== undefined ? { accumulate: o.accumulate } : {}),
   }
   const target = o.target ?? 'native'
   const kernel =
@@ -82,7 +100,7 @@ export async function prepareLayer(
     kernel,
     choice: {
       kind: 'sparse',
-      detail: `${target} ${t.rowBlock}x${t.colVectors}x${t.kBlocks}`,
+      detail: `${kernel.isa ?? target} ${t.rowBlock}x${t.colVectors}x${t.kBlocks}${kernel.clustered ? ' clustered' : ''}`,
       sparsity,
     },
   }

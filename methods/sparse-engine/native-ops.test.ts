@@ -7,7 +7,7 @@ import { Rng } from '../../harness/run/rng.ts'
 import { randomDense, relativeError } from '../../models/sparse/fixtures.ts'
 import { denseGemm } from '../../models/sparse/reference.ts'
 import { nativeAvailable } from './codegen-c.ts'
-import { loadNativeOps, packRows } from './native-ops.ts'
+import { attentionScratch, loadNativeOps, packRows } from './native-ops.ts'
 
 const available = nativeAvailable()
 const skip = available.ok ? false : available.reason
@@ -64,14 +64,38 @@ function attentionRef(qkv: Float32Array, T: number, d: number, H: number): Float
   return out
 }
 
-test('attention matches a float64 multi-head reference', { skip }, () => {
+test('attention matches a float64 multi-head reference (vector exp, odd T, wide logits)', {
+  skip,
+}, () => {
   const ops = loadNativeOps(cacheDir)
   const rng = new Rng(6)
-  const [T, d, H] = [13, 24, 3]
-  const qkv = randomDense(rng, 3 * d * T)
-  const out = new Float32Array(d * T)
-  ops.attention(qkv, out, new Float32Array(T * T), T, d, H)
-  assert.ok(relativeError(out, attentionRef(qkv, T, d, H)) <= 1e-5)
+  for (const [T, d, H, gain] of [
+    [13, 24, 3, 1],
+    [37, 48, 4, 4],
+    [32, 64, 2, 8],
+  ] as const) {
+    const qkv = randomDense(rng, 3 * d * T).map((v) => v * gain)
+    const out = new Float32Array(d * T)
+    ops.attention(qkv, out, new Float32Array(attentionScratch(T, d, H)), T, d, H)
+    const e = relativeError(out, attentionRef(qkv, T, d, H))
+    assert.ok(e <= 1e-5, `T ${T} d ${d} H ${H}: error ${e}`)
+    assert.throws(() => ops.attention(qkv, out, new Float32Array(T * T), T, d, H), RangeError)
+  }
+  ops.dispose()
+})
+
+test('layernorm after a residual equals add_layernorm', { skip }, () => {
+  const ops = loadNativeOps(cacheDir)
+  const rng = new Rng(8)
+  const [d, T] = [12, 9]
+  const x = randomDense(rng, d * T)
+  const a = randomDense(rng, d * T)
+  const g = randomDense(rng, d)
+  const b = randomDense(rng, d)
+  const fused = x.map((v, i) => v + (a[i] as number))
+  ops.addLayerNorm(x, a, g, b, new Float32Array(2 * T), d, T, 1e-5)
+  ops.layerNorm(fused, g, b, new Float32Array(2 * T), d, T, 1e-5)
+  assert.ok(relativeError(fused, x) <= 1e-6)
   ops.dispose()
 })
 

@@ -6,8 +6,10 @@
  *
  *   dense_gemm      Y = W·X (+bias, ReLU) on W packed by `packRows` (6-row blocks, k-major):
  *                   the kernel chosen for layers too dense to gain
- *   attention       multi-head softmax(Qᵀ·K / √dh)·Vᵀ from a fused [Q; K; V] (3d x T) buffer
+ *   attention       multi-head softmax(Qᵀ·K / √dh)·Vᵀ from a fused [Q; K; V] (3d x T) buffer,
+ *                   both products through dense_gemm on packed heads, softmax vectorised
  *   add_layernorm   X = LN(X + A)·γ + β over features, per token (post-LN residual)
+ *   layernorm       X = LN(X)·γ + β (the residual already added by a kernel epilogue)
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -61,39 +63,100 @@ void dense_gemm(const float *restrict Wp, const float *restrict X, float *restri
   }
 }
 
+/* exp(x) for a vector, x <= 0 after the max is subtracted: x = n·ln2 + r, |r| <= ln2/2, a degree-6
+ * Taylor polynomial for e^r (relative error ~1e-7), 2^n through the exponent bits; x < -87 gives 0. */
+static inline v8 vexp(v8 x) {
+  vi8 under = x < -87.0f;
+  x = (v8)(((vi8)x & ~under) | ((vi8)((v8){} - 87.0f) & under));
+  v8 t = x * 1.44269504f + 0.5f;
+  v8 f = __builtin_convertvector(__builtin_convertvector(t, vi8), v8);
+  f = f - (v8)((vi8)((v8){} + 1.0f) & (f > t));
+  v8 r = x - f * 0.693145752f;
+  r = r - f * 1.42860677e-6f;
+  v8 p = (v8){} + 1.38888889e-3f;
+  p = p * r + 8.33333333e-3f;
+  p = p * r + 4.16666667e-2f;
+  p = p * r + 1.66666667e-1f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  vi8 e = (__builtin_convertvector(f, vi8) + 127) << 23;
+  v8 y = p * (v8)e;
+  return (v8)((vi8)y & ~under);
+}
+
+/* Multi-head attention on feature-major Q, K, V (each d x T, head h = rows h·dh .. h·dh+dh-1):
+ *   St = (K_hᵀ·Q_h)/√dh   (T x T, row j = key, tokens i contiguous) by dense_gemm on packed K_hᵀ
+ *   softmax over j for every i, vectorised across i (columns of St)
+ *   O_h = V_h·St          (dh x T) by dense_gemm on packed V_h, written into out's rows
+ * scratch: T·T + 6·ceil(T/6)·dh + 6·ceil(dh/6)·T + 2·T floats (attention_scratch). */
 void attention(const float *restrict qkv, float *restrict out, float *restrict S,
                int T, int d, int H) {
   int dh = d / H;
   float scale = 1.0f / sqrtf((float)dh);
+  float *St = S;
+  float *Kp = St + (long)T * T;
+  float *Vp = Kp + (long)((T + 5) / 6) * 6 * dh;
+  float *m = Vp + (long)((dh + 5) / 6) * 6 * T;
+  float *z = m + T;
+  int tv = T / 8 * 8;
   for (int h = 0; h < H; h++) {
     const float *Q = qkv + (long)h * dh * T;
     const float *K = qkv + (long)d * T + (long)h * dh * T;
     const float *V = qkv + 2L * d * T + (long)h * dh * T;
-    for (int i = 0; i < T; i++) {
-      float *s = S + (long)i * T;
-      for (int j = 0; j < T; j++) s[j] = 0.0f;
-      for (int c = 0; c < dh; c++) {
-        float q = Q[(long)c * T + i] * scale;
-        const float *k = K + (long)c * T;
-        for (int j = 0; j < T; j++) s[j] += q * k[j];
-      }
-      float m = s[0];
-      for (int j = 1; j < T; j++) m = s[j] > m ? s[j] : m;
-      float z = 0.0f;
-      for (int j = 0; j < T; j++) { s[j] = expf(s[j] - m); z += s[j]; }
-      float inv = 1.0f / z;
-      for (int j = 0; j < T; j++) s[j] *= inv;
+    /* K_hᵀ packed (T x dh, scaled) in 6-row blocks, k-major; zero rows pad the last block. */
+    for (int j0 = 0; j0 < T; j0 += 6)
+      for (int c = 0; c < dh; c++)
+        for (int r = 0; r < 6; r++)
+          Kp[((long)(j0 / 6) * dh + c) * 6 + r] = j0 + r < T ? K[(long)c * T + j0 + r] * scale : 0.0f;
+    dense_gemm(Kp, Q, St, 0, T, dh, T, 0);
+    for (int i = 0; i < T; i++) { m[i] = -3.0e38f; z[i] = 0.0f; }
+    for (int j = 0; j < T; j++) {
+      const float *s = St + (long)j * T;
+      for (int i = 0; i < T; i++) m[i] = s[i] > m[i] ? s[i] : m[i];
     }
-    float *O = out + (long)h * dh * T;
-    for (int c = 0; c < dh; c++) {
-      const float *v = V + (long)c * T;
-      for (int i = 0; i < T; i++) {
-        const float *p = S + (long)i * T;
-        float a = 0.0f;
-        for (int j = 0; j < T; j++) a += p[j] * v[j];
-        O[(long)c * T + i] = a;
+    for (int j = 0; j < T; j++) {
+      float *s = St + (long)j * T;
+      int i = 0;
+      for (; i < tv; i += 8) {
+        v8 e = vexp(ld8(s + i) - ld8(m + i));
+        st8(s + i, e);
+        st8(z + i, ld8(z + i) + e);
       }
+      for (; i < T; i++) { float e = expf(s[i] - m[i]); s[i] = e; z[i] += e; }
     }
+    for (int i = 0; i < T; i++) z[i] = 1.0f / z[i];
+    for (int j = 0; j < T; j++) {
+      float *s = St + (long)j * T;
+      for (int i = 0; i < T; i++) s[i] *= z[i];
+    }
+    for (int c0 = 0; c0 < dh; c0 += 6)
+      for (int j = 0; j < T; j++)
+        for (int r = 0; r < 6; r++)
+          Vp[((long)(c0 / 6) * T + j) * 6 + r] = c0 + r < dh ? V[(long)(c0 + r) * T + j] : 0.0f;
+    dense_gemm(Vp, St, out + (long)h * dh * T, 0, dh, T, T, 0);
+  }
+}
+
+/* X = LN(X)·γ + β over features, per token (the residual was added by the kernel's epilogue). */
+void layernorm(float *restrict X, const float *restrict g, const float *restrict b,
+               float *restrict tmp, int d, int T, float eps) {
+  float *mean = tmp, *var = tmp + T;
+  for (int t = 0; t < T; t++) { mean[t] = 0.0f; var[t] = 0.0f; }
+  for (int c = 0; c < d; c++) {
+    const float *x = X + (long)c * T;
+    for (int t = 0; t < T; t++) mean[t] += x[t];
+  }
+  for (int t = 0; t < T; t++) mean[t] /= (float)d;
+  for (int c = 0; c < d; c++) {
+    const float *x = X + (long)c * T;
+    for (int t = 0; t < T; t++) { float u = x[t] - mean[t]; var[t] += u * u; }
+  }
+  for (int t = 0; t < T; t++) var[t] = 1.0f / sqrtf(var[t] / (float)d + eps);
+  for (int c = 0; c < d; c++) {
+    float *x = X + (long)c * T;
+    float gc = g[c], bc = b[c];
+    for (int t = 0; t < T; t++) x[t] = (x[t] - mean[t]) * var[t] * gc + bc;
   }
 }
 
@@ -119,6 +182,12 @@ void add_layernorm(float *restrict X, const float *restrict A, const float *rest
   }
 }
 `
+
+/** Floats of the scratch buffer `attention` needs. */
+export function attentionScratch(T: number, d: number, heads: number): number {
+  const dh = d / heads
+  return T * T + 6 * Math.ceil(T / 6) * dh + 6 * Math.ceil(dh / 6) * T + 2 * T
+}
 
 /** Rows of the dense GEMM's register tile. */
 export const GEMM_ROWS = 6
@@ -148,7 +217,7 @@ export interface NativeOps {
     N: number,
     relu: boolean,
   ): void
-  /** qkv: 3d x T; out: d x T; scratch: at least T x T. */
+  /** qkv: 3d x T; out: d x T; scratch: at least `attentionScratch(T, d, heads)` floats. */
   attention(
     qkv: Float32Array,
     out: Float32Array,
@@ -161,6 +230,16 @@ export interface NativeOps {
   addLayerNorm(
     x: Float32Array,
     a: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    tmp: Float32Array,
+    d: number,
+    T: number,
+    eps: number,
+  ): void
+  /** x = LN(x)·γ + β per token over features; tmp: at least 2T. */
+  layerNorm(
+    x: Float32Array,
     gamma: Float32Array,
     beta: Float32Array,
     tmp: Float32Array,
@@ -206,9 +285,19 @@ export function loadNativeOps(cacheDir = join(tmpdir(), 'effbench-sparse')): Nat
   const ln = lib.func(
     'void add_layernorm(float *X, const float *A, const float *g, const float *b, float *tmp, int d, int T, float eps)',
   )
+  const lnOnly = lib.func(
+    'void layernorm(float *X, const float *g, const float *b, float *tmp, int d, int T, float eps)',
+  )
   return {
+    layerNorm: (x, g, b, tmp, d, T, eps) => lnOnly(x, g, b, tmp, d, T, eps),
     denseGemm: (w, x, y, bias, M, K, N, relu) => gemm(w, x, y, bias, M, K, N, relu ? 1 : 0),
-    attention: (qkv, out, scratch, T, d, heads) => attn(qkv, out, scratch, T, d, heads),
+    attention: (qkv, out, scratch, T, d, heads) => {
+      if (scratch.length < attentionScratch(T, d, heads))
+        throw new RangeError(
+          `Cannot run attention: scratch holds ${scratch.length} floats, needs ${attentionScratch(T, d, heads)}`,
+        )
+      attn(qkv, out, scratch, T, d, heads)
+    },
     addLayerNorm: (x, a, g, b, tmp, d, T, eps) => ln(x, a, g, b, tmp, d, T, eps),
     dispose: () => lib.unload(),
   }

@@ -32,7 +32,8 @@ export interface PlanColumn {
  */
 export interface PlanStep {
   rows: number[]
-  init: 'bias' | 'zero' | 'accumulate'
+  /** `residual`: Y's value plus the bias (the first chunk of an accumulating kernel). */
+  init: 'bias' | 'zero' | 'accumulate' | 'residual'
   relu: boolean
   columns: PlanColumn[]
 }
@@ -44,6 +45,8 @@ export interface KernelPlan {
   tile: Tile
   relu: boolean
   bias: Float32Array | undefined
+  /** Y holds a residual that the kernel adds to (empty rows then keep Y + bias). */
+  accumulate: boolean
   emptyRows: number[]
   steps: PlanStep[]
   nnz: number
@@ -91,6 +94,8 @@ export function planKernel(w: Float32Array, o: PrepareOptions, tile: Tile): Kern
   // Stable sort: rows of similar work share a block, ties keep their order.
   if (o.reorderRows ?? true)
     rows.sort((a, b) => (counts[b] as number) - (counts[a] as number) || a - b)
+  const ordered = o.clusterRows ? clusterRows(w, K, rows, tile.rowBlock) : rows
+  const accumulate = o.accumulate ?? false
 
   const kBlocks = Math.min(tile.kBlocks, K)
   const kEdges = Array.from({ length: kBlocks + 1 }, (_, c) => Math.round((c * K) / kBlocks))
@@ -101,7 +106,7 @@ export function planKernel(w: Float32Array, o: PrepareOptions, tile: Tile): Kern
     const first = c === 0
     const last = c === kBlocks - 1
     for (let b = 0; b < rows.length; b += tile.rowBlock) {
-      const block = rows.slice(b, b + tile.rowBlock)
+      const block = ordered.slice(b, b + tile.rowBlock)
       // Middle chunks touch only rows with work there; the first initialises all, the last applies the ReLU.
       const stepRows = block.filter((i) => {
         if (first || (last && relu)) return true
@@ -120,13 +125,91 @@ export function planKernel(w: Float32Array, o: PrepareOptions, tile: Tile): Kern
       }
       steps.push({
         rows: stepRows,
-        init: first ? (o.bias ? 'bias' : 'zero') : 'accumulate',
+        init: !first
+          ? 'accumulate'
+          : accumulate
+            ? o.bias
+              ? 'residual'
+              : 'accumulate'
+            : o.bias
+              ? 'bias'
+              : 'zero',
         relu: last && relu,
         columns,
       })
     }
   }
-  return { M, K, N, tile: { ...tile, kBlocks }, relu, bias: o.bias, emptyRows, steps, nnz }
+  return {
+    M,
+    K,
+    N,
+    tile: { ...tile, kBlocks },
+    relu,
+    bias: o.bias,
+    accumulate,
+    emptyRows,
+    steps,
+    nnz,
+  }
+}
+
+/** Candidates looked at for each free slot of a block when clustering rows. */
+export const CLUSTER_POOL = 48
+
+/**
+ * Register blocks by shared columns: each block starts from the first row left (the heaviest,
+ * given the count order) and takes, slot by slot, the row among the next `CLUSTER_POOL` left
+ * whose nonzero columns overlap most with the block's union (ties to the earlier row).
+ * Deterministic; a permutation of `rows`.
+ */
+export function clusterRows(
+  w: Float32Array,
+  K: number,
+  rows: readonly number[],
+  rowBlock: number,
+): number[] {
+  if (rowBlock < 2) return [...rows]
+  const words = (K + 31) >> 5
+  const sets = new Map<number, Uint32Array>()
+  for (const i of rows) {
+    const b = new Uint32Array(words)
+    for (let k = 0; k < K; k++)
+      if (w[i * K + k] !== 0) b[k >> 5] = (b[k >> 5] as number) | (1 << (k & 31))
+    sets.set(i, b)
+  }
+  const bitsOf = (i: number) => sets.get(i) as Uint32Array
+  const popcount = (v: number) => {
+    let x = v - ((v >>> 1) & 0x55555555)
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+    return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+  }
+  const left = [...rows]
+  const out: number[] = []
+  const union = new Uint32Array(words)
+  while (left.length > 0) {
+    const first = left.shift() as number
+    out.push(first)
+    union.set(bitsOf(first))
+    for (let slot = 1; slot < rowBlock && left.length > 0; slot++) {
+      let best = 0
+      let bestOverlap = -1
+      const pool = Math.min(CLUSTER_POOL, left.length)
+      for (let j = 0; j < pool; j++) {
+        const b = bitsOf(left[j] as number)
+        let overlap = 0
+        for (let q = 0; q < words; q++) overlap += popcount((b[q] as number) & (union[q] as number))
+        if (overlap > bestOverlap) {
+          bestOverlap = overlap
+          best = j
+        }
+      }
+      const row = left.splice(best, 1)[0] as number
+      out.push(row)
+      const b = bitsOf(row)
+      for (let q = 0; q < words; q++) union[q] = (union[q] as number) | (b[q] as number)
+    }
+  }
+  return out
 }
 
 /** Number of weight terms of a step. */

@@ -11,7 +11,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
 import { z } from 'zod'
+import { createOrtSession } from '../../harness/backends/onnx.ts'
 import { maxRelativeError } from '../../harness/measure/error.ts'
 import { TimingParams } from '../../harness/measure/latency.ts'
 import {
@@ -21,10 +23,18 @@ import {
   type TrialContext,
   TrialSkipped,
 } from '../../harness/types.ts'
+import { linearReluModel, transpose } from '../../studies/sparse/linear-onnx.ts'
 import { type SparseMatmul, spmmMetrics } from '../../studies/sparse/sparse-matmul.ts'
-import { autotune, defaultCandidates, type TuneTiming } from './autotune.ts'
+import {
+  autotune,
+  type Candidate,
+  defaultCandidates,
+  type TuneTiming,
+  variantName,
+} from './autotune.ts'
 import { nativeAvailable, nativeTarget, nativeToolchain, prepareNative } from './codegen-c.ts'
 import { wasmTarget } from './codegen-wasm.ts'
+import { interleavedMetrics, timeInterleaved } from './interleave.ts'
 import { prepareSplit } from './split-rows.ts'
 import type { KernelTarget, PreparedKernel, Tile } from './types.ts'
 
@@ -32,13 +42,22 @@ const TileParam = z.strictObject({
   rowBlock: z.number().int().min(1),
   colVectors: z.number().int().min(1),
   kBlocks: z.number().int().min(1).optional(),
+  /** Native x86: instruction set of this candidate. */
+  isa: z.enum(['avx2', 'avx512']).optional(),
+  /** Group rows into blocks by shared nonzero columns. */
+  clusterRows: z.boolean().optional(),
 })
 
 const Params = z.strictObject({
   /** Candidate tiles; one is prepared directly, several are autotuned. @default per target */
   tiles: z.array(TileParam).min(1).optional(),
-  /** Timed runs per candidate while tuning. */
-  tuneReps: z.number().int().min(1).default(5),
+  /** Interleaved timed rounds over the candidates while tuning (median per candidate). */
+  tuneReps: z.number().int().min(1).default(7),
+  /**
+   * Native only: the ISA of the default search space; `auto` = AVX-512 where the CPU has it,
+   * else AVX2.
+   */
+  isa: z.enum(['auto', 'avx2', 'avx512']).default('auto'),
   /** Reuse the tile tuned for the same shape, N, sparsity and pattern in this run. */
   reuseTuning: z.boolean().default(true),
   /**
@@ -48,6 +67,11 @@ const Params = z.strictObject({
   kernelThreads: z.number().int().min(1).max(2).default(1),
   /** Native only: reuse libraries compiled earlier (shared disk cache) instead of a fresh folder. */
   diskCache: z.boolean().default(false),
+  /**
+   * Native only: also time onnxruntime dense (same W with its zeros, same thread count) in
+   * alternating rounds with the kernel, for a same-trial `speedup` that machine load hits alike.
+   */
+  interleaveOrt: z.boolean().default(true),
   ...TimingParams,
 })
 type Params = z.output<typeof Params>
@@ -55,20 +79,34 @@ type Params = z.output<typeof Params>
 /** The wasm default: 8 output rows share each loaded X vector (best in bench-kernels.ts). */
 const WASM_TILES: Partial<Tile>[] = [{ rowBlock: 8, colVectors: 1 }]
 
-function withoutUndefined(t: z.output<typeof TileParam>): Partial<Tile> {
-  return t.kBlocks === undefined
-    ? { rowBlock: t.rowBlock, colVectors: t.colVectors }
-    : { rowBlock: t.rowBlock, colVectors: t.colVectors, kBlocks: t.kBlocks }
+function withoutUndefined(t: z.output<typeof TileParam>): Candidate {
+  const c: Candidate = { rowBlock: t.rowBlock, colVectors: t.colVectors }
+  if (t.kBlocks !== undefined) c.kBlocks = t.kBlocks
+  if (t.isa !== undefined) c.isa = t.isa
+  if (t.clusterRows !== undefined) c.clusterRows = t.clusterRows
+  return c
 }
 
 function describeTuning(timings: TuneTiming[]): string {
   return timings
     .map((t) =>
       t.status === 'ok'
-        ? `${t.tile.rowBlock}x${t.tile.colVectors}x${t.tile.kBlocks}: ${t.medianMs.toFixed(3)} ms`
-        : `${JSON.stringify(t.tile)}: ${t.error}`,
+        ? `${t.variant}: ${t.medianMs.toFixed(3)} ms`
+        : `${JSON.stringify(t.candidate)}: ${t.error}`,
     )
     .join('; ')
+}
+
+/** The chosen variant as numbers, so a table can show it (and show when seeds disagree). */
+function variantMetrics(k: PreparedKernel, index: number): Metrics {
+  return {
+    variant_index: metric(index, '', 'lower'),
+    row_block: metric(k.tile.rowBlock, 'rows', 'higher'),
+    col_vectors: metric(k.tile.colVectors, 'vectors', 'higher'),
+    k_blocks: metric(k.tile.kBlocks, 'chunks', 'lower'),
+    lanes: metric(k.isa === 'avx512' ? 16 : k.isa === 'avx2' ? 8 : 4, 'f32', 'higher'),
+    clustered: metric(k.clustered ? 1 : 0, '', 'higher'),
+  }
 }
 
 function sparseSubject(
@@ -104,18 +142,35 @@ function sparseSubject(
         if (which !== 'native') throw new TypeError('kernelThreads: 2 needs the native target')
         return runSplit(ctx, params, d, target, cacheDir)
       }
-      const candidates =
+      const tc = nativeToolchain()
+      const isas: ('avx2' | 'avx512')[] =
+        params.isa === 'auto'
+          ? [typeof tc !== 'string' && tc.avx512 ? 'avx512' : 'avx2']
+          : [params.isa]
+      if (which === 'native' && isas.includes('avx512') && (typeof tc === 'string' || !tc.avx512))
+        throw new TrialSkipped('native sparse kernels: isa avx512 needs a CPU with AVX-512F')
+      const candidates: Candidate[] =
         params.tiles?.map(withoutUndefined) ??
-        (which === 'wasm' ? WASM_TILES : defaultCandidates(nativeTarget))
+        (which === 'wasm' ? WASM_TILES : defaultCandidates(nativeTarget, isas))
       const shape = { M, K, N, bias: d.bias, relu: true }
       const clock = () => ctx.now()
       let kernel: PreparedKernel | undefined
+      let index = 0
       try {
         const t0 = ctx.now()
-        const prepare = (tile: Partial<Tile>) => target.prepare(d.w, { ...shape, tile, clock })
+        const prepare = (c: Candidate) => {
+          const { isa, clusterRows, ...tile } = c
+          return target.prepare(d.w, {
+            ...shape,
+            tile,
+            clock,
+            ...(which === 'native' && isa ? { isa } : {}),
+            ...(clusterRows !== undefined ? { clusterRows } : {}),
+          })
+        }
         if (candidates.length === 1) kernel = await prepare(candidates[0] ?? {})
         else {
-          const tune = async (): Promise<Tile> => {
+          const tune = async (): Promise<{ index: number }> => {
             const tuned = await autotune(target, d.w, shape, {
               candidates,
               clock,
@@ -123,19 +178,21 @@ function sparseSubject(
             })
             kernel = tuned.kernel
             ctx.annotate('tuning', describeTuning(tuned.timings))
-            return tuned.tile
+            return { index: tuned.index }
           }
           const key = { tuned: name, M, K, N, sparsity: d.sparsity, pattern: d.pattern, candidates }
-          const tile = params.reuseTuning ? await ctx.cache.getOrCreate(key, tune) : await tune()
+          const chosen = params.reuseTuning ? await ctx.cache.getOrCreate(key, tune) : await tune()
+          index = chosen.index
           if (kernel === undefined) {
             ctx.annotate('tuning', 'reused')
-            kernel = await prepare(tile)
+            kernel = await prepare(candidates[index] ?? {})
           }
         }
         const tuneMs = ctx.now() - t0
         const k = kernel
         ctx.annotate('backend', `sparse-engine-${which}`)
         ctx.annotate('tile', `${k.tile.rowBlock}x${k.tile.colVectors}x${k.tile.kBlocks}`)
+        ctx.annotate('variant', variantName(k))
         ctx.annotate('codeBytes', k.codeBytes)
         ctx.annotate('candidates', candidates.length)
         ctx.annotate('kernelThreads', 1)
@@ -144,11 +201,17 @@ function sparseSubject(
         k.run(d.x, y)
         const error = maxRelativeError(y, d.expected)
         const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
+        const versus =
+          which === 'native' && params.interleaveOrt
+            ? await versusOrt(ctx, d, 1, () => k.run(d.x, y), params)
+            : {}
         return {
           ...timed,
+          ...versus,
           prepare_ms: metric(k.prepareMs, 'ms', 'lower'),
           tune_ms: metric(tuneMs, 'ms', 'lower'),
           max_rel_err: metric(error, '', 'lower'),
+          ...variantMetrics(k, index),
         }
       } finally {
         kernel?.dispose()
@@ -167,11 +230,21 @@ async function runSplit(
   cacheDir: string | undefined,
 ): Promise<Metrics> {
   const { M, K, N } = d
-  const tile = params.tiles?.[0] ? withoutUndefined(params.tiles[0]) : {}
+  const { isa, clusterRows, ...tile } = params.tiles?.[0] ? withoutUndefined(params.tiles[0]) : {}
   const t0 = ctx.now()
   const k = await prepareSplit(
     d.w,
-    { M, K, N, bias: d.bias, relu: true, tile, clock: () => ctx.now() },
+    {
+      M,
+      K,
+      N,
+      bias: d.bias,
+      relu: true,
+      tile,
+      clock: () => ctx.now(),
+      ...(isa ? { isa } : {}),
+      ...(clusterRows !== undefined ? { clusterRows } : {}),
+    },
     (w, o) => target.prepare(w, o),
   )
   const prepareMs = ctx.now() - t0
@@ -185,8 +258,12 @@ async function runSplit(
     await k.run(d.x, y)
     const error = maxRelativeError(y, d.expected)
     const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
+    const versus = params.interleaveOrt
+      ? await versusOrt(ctx, d, 2, () => k.run(d.x, y), params)
+      : {}
     return {
       ...timed,
+      ...versus,
       // Both halves generated and compiled; the split path takes its tile as given (no tuning).
       prepare_ms: metric(prepareMs, 'ms', 'lower'),
       max_rel_err: metric(error, '', 'lower'),
@@ -194,6 +271,44 @@ async function runSplit(
   } finally {
     k.dispose()
     if (cacheDir !== undefined) rmSync(cacheDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The kernel and onnxruntime dense (W with its zeros as the prepacked B operand, `threads`
+ * intra-op threads) in alternating rounds: `speedup` = median per-round ortᵢ / kernelᵢ with its
+ * 95% interval, `ort_ms` and `ort_gflops` (dense, 2·M·K·N/t) from the same rounds.
+ */
+async function versusOrt(
+  ctx: TrialContext,
+  d: SparseMatmul,
+  threads: number,
+  kernel: () => unknown,
+  params: Params,
+): Promise<Metrics> {
+  const { M, K, N } = d
+  const s = await createOrtSession(linearReluModel(d.w, d.bias, d, 'xtwt'), { threads })
+  try {
+    const feeds = { x: new ort.Tensor('float32', transpose(d.x, K, N), [N, K]) }
+    const out = (await s.session.run(feeds)).y?.data as Float32Array
+    const ortError = maxRelativeError(transpose(out, N, M), d.expected)
+    const r = await timeInterleaved(kernel, () => s.session.run(feeds), {
+      timeMs: params.timeMs,
+      minSamples: Math.max(params.minSamples, 7),
+      now: () => ctx.now(),
+    })
+    const m = interleavedMetrics(r)
+    const ortMs = m.baseline_ms?.value ?? Number.NaN
+    return {
+      speedup: m.speedup as Metrics[string],
+      speedup_lo: m.speedup_lo as Metrics[string],
+      speedup_hi: m.speedup_hi as Metrics[string],
+      ort_ms: metric(ortMs, 'ms', 'lower', r.bMs),
+      ort_gflops: metric((2 * M * K * N) / (ortMs * 1e6), 'GFLOP/s', 'higher'),
+      ort_max_rel_err: metric(ortError, '', 'lower'),
+    }
+  } finally {
+    await s.session.release()
   }
 }
 

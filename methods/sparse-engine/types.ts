@@ -29,6 +29,15 @@ export interface PrepareOptions {
   tile?: Partial<Tile>
   /** Order rows by nonzero count before blocking so rows of a block do similar work. @default true */
   reorderRows?: boolean
+  /**
+   * Group rows into register blocks greedily by shared nonzero columns (after the count order),
+   * so one loaded X vector serves more rows of a block. @default false
+   */
+  clusterRows?: boolean
+  /** Native x86 only: instruction set of the generated code. @default the best the CPU has */
+  isa?: 'avx2' | 'avx512'
+  /** Y holds a residual on entry: Y = Y + W·X (+bias, ReLU), the fused residual epilogue. @default false */
+  accumulate?: boolean
   /** Times prepare (generation + compile). */
   clock: Clock
 }
@@ -37,6 +46,10 @@ export interface PrepareOptions {
 export interface PreparedKernel {
   target: TargetName
   tile: Tile
+  /** Instruction set of the generated code where the target has several (native: avx2, avx512, c8). */
+  isa?: string
+  /** Rows grouped by shared columns (`clusterRows`). */
+  clustered?: boolean
   /** Generation + compile (+ load) time, by the injected clock. */
   prepareMs: number
   /** Size of the generated code (wasm bytes or C source bytes). */
