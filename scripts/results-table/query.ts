@@ -43,7 +43,7 @@ export function loadState(sittings: readonly Sitting[], cores: number): string {
   const loads = sittings.flatMap((s) => [s.loadStart[0], s.loadEnd?.[0]])
   if (loads.length === 0 || loads.some((l) => l === undefined)) return 'load not recorded'
   const peak = Math.max(...(loads as number[]))
-  return peak < cores ? 'quiet' : `loaded (1-min load up to ${peak.toFixed(1)} on ${cores} cores)`
+  return peak < cores ? 'quiet' : `loaded: 1-min load up to ${peak.toFixed(1)} on ${cores} cores`
 }
 
 /** The records of one folder, aggregated as `effbench report` aggregates them. */

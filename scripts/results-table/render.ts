@@ -15,9 +15,13 @@ import { Cells, fmt, type RowSpec } from './row.ts'
 export const REFERENCE_DIR = 'results/reference'
 export const COLUMNS = ['study (suite)', "paper's claim", 'measured here', 'records'] as const
 
-/** A measured figure: a number followed by ×, %, a time unit or a rate. */
+/**
+ * A measured figure: a number (not part of a word such as k8s) followed by ×, %, a time unit, a
+ * rate or a memory size. A confidence level ("95% CI", "95% t interval") is a definition, not a
+ * measurement, and is not matched.
+ */
 export const FIGURE_PATTERN =
-  /\d(?:[.,]\d+)?\s?(?:×|%|ms\b|s\b|min\b|GFLOP\/s|MMAC\/s|samples\/s|tok\/s|MiB|KiB|GiB)|\d\s?m\d+s\b/
+  /(?<![\w.])\d+(?:[.,]\d+)?\s?(?:×|%(?! (?:CI|t interval|bootstrap))|ms\b|s\b|min\b|GFLOP\/s|MMAC\/s|samples\/s|tok\/s|MiB|KiB|GiB)|\d\s?m\d+s\b/
 
 function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|')

@@ -59,6 +59,12 @@ export function fmt(x: number, digits: number): string {
   return (Number(s) === 0 ? s.replace('-', '') : s).replace('-', '−')
 }
 
+/** `n` significant digits, never in exponent form: 0.0607, 16.2, 416. */
+export function sig(x: number, n: number): string {
+  const digits = Math.max(0, n - 1 - Math.floor(Math.log10(Math.abs(x) || 1)))
+  return fmt(x, digits)
+}
+
 /** With an explicit sign: +1.2, −0.4. */
 export function signed(x: number, digits: number): string {
   const s = fmt(x, digits)
