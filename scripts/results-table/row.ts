@@ -3,6 +3,9 @@
  * measured cell as a template whose every number is a query over committed records. The record
  * folders are named once per row (`records`), so pointing a row at a new run is a one-line change.
  */
+import { canonicalJson } from '../../harness/hash.ts'
+import { Rng } from '../../harness/run/rng.ts'
+import { bootstrapRatioOfMedians } from '../../harness/stats/compare.ts'
 import type { Query, RecordDir } from './query.ts'
 
 /** Formats queries of one record folder: each helper returns text for the template. */
@@ -45,6 +48,28 @@ export class Cells {
   /** value(a) / value(b). */
   ratio(a: Query, b: Query, digits: number): string {
     return fmt(this.v(a) / this.v(b), digits)
+  }
+
+  /**
+   * How many times better `q` is than `baseline` (baseline/subject for a lower-is-better metric),
+   * as a ratio of medians with its bootstrap 95% CI, computed exactly as the ratio column of
+   * `effbench report` (harness/report/table.ts): value, lo, hi.
+   */
+  speedupOf(q: Query, baseline: Query): { value: number; lo: number; hi: number } {
+    const row = this.dir.metric(q)
+    const base = this.dir.metric(baseline)
+    const group = this.dir.group(q)
+    const pick = (m: typeof row) => (m.samples.length > 0 ? m.samples : m.values)
+    const [a, b] = row.better === 'lower' ? [pick(base), pick(row)] : [pick(row), pick(base)]
+    const rng = new Rng(0).fork(canonicalJson([group.subject, group.dataset]))
+    const r = bootstrapRatioOfMedians(a, b, { rng, resamples: 400 })
+    return { value: r.ratio, lo: r.lo, hi: r.hi }
+  }
+
+  /** The speedup as text: 3.39× [3.10, 3.44]. */
+  speedup(q: Query, baseline: Query, digits: number): string {
+    const r = this.speedupOf(q, baseline)
+    return `${fmt(r.value, digits)}× [${fmt(r.lo, digits)}, ${fmt(r.hi, digits)}]`
   }
 
   /** value(a) − value(b), signed. */
