@@ -24,7 +24,7 @@ test('checkReadme() names the first cell whose figure differs from the records',
     table.slice(0, at) + digit + table.slice(at + 1),
   )
   const diff = checkReadme(edited, blocks)
-  assert.match(diff ?? '', /^results-table: row ".+", column "measured here": README has/)
+  assert.match(diff ?? '', /^block "results-table", row ".+", column "measured here": README has/)
 })
 
 test('no measured figure in the README outside its generated blocks', () => {

@@ -34,7 +34,7 @@ export function generatedBlocks(root = ROOT): Record<string, string> {
 export function checkReadme(readme: string, blocks: Record<string, string>): string | undefined {
   for (const [name, content] of Object.entries(blocks)) {
     const diff = firstDifferingCell(readBlock(readme, name), content)
-    if (diff) return `${name}: ${diff}`
+    if (diff) return `block "${name}", ${diff}`
   }
   return undefined
 }
