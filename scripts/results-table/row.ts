@@ -5,7 +5,12 @@
  */
 import { canonicalJson } from '../../harness/hash.ts'
 import { Rng } from '../../harness/run/rng.ts'
-import { bootstrapRatioOfMedians } from '../../harness/stats/compare.ts'
+import { groupKey } from '../../harness/stats/aggregate.ts'
+import {
+  bootstrapRatioOfMedians,
+  type PairedResult,
+  pairedBySeed,
+} from '../../harness/stats/compare.ts'
 import type { Query, RecordDir } from './query.ts'
 
 /** Formats queries of one record folder: each helper returns text for the template. */
@@ -70,6 +75,24 @@ export class Cells {
   speedup(q: Query, baseline: Query, digits: number): string {
     const r = this.speedupOf(q, baseline)
     return `${fmt(r.value, digits)}× [${fmt(r.lo, digits)}, ${fmt(r.hi, digits)}]`
+  }
+
+  /** a − b paired by seed repetition, with its paired t 95% interval (stats/compare.ts). */
+  pairedOf(a: Query, b: Query): PairedResult {
+    const byRepetition = (q: Query) => {
+      const g = this.dir.group(q)
+      const ok = this.dir.records
+        .filter((r) => r.status === 'ok' && groupKey(r) === groupKey(g) && r.metrics[q.metric])
+        .map((r) => [r.repetition, r.metrics[q.metric]?.value as number] as const)
+      return new Map(ok)
+    }
+    return pairedBySeed(byRepetition(a), byRepetition(b))
+  }
+
+  /** The paired difference as text: +15.1 [7.5, 22.7]. */
+  paired(a: Query, b: Query, digits: number): string {
+    const r = this.pairedOf(a, b)
+    return `${signed(r.mean, digits)} [${fmt(r.lo ?? Number.NaN, digits)}, ${fmt(r.hi ?? Number.NaN, digits)}]`
   }
 
   /** value(a) − value(b), signed. */
