@@ -55,6 +55,10 @@ const hashLayers = defineRow({
         { subject: 'switch', metric: 'val_ppl', where: { experts: k } },
         2,
       )
+    const gapOf = (k: number) =>
+      lm.v({ subject: 'hash-balanced', metric: 'val_ppl', where: { experts: k } }) -
+      lm.v({ subject: 'switch', metric: 'val_ppl', where: { experts: k } })
+    const gapSlope = slope([2, 4], [gapOf(4), gapOf(16)])
     const load = (subject: string, experts: number) =>
       lm.mean({ subject, metric: 'load_max_mean', where: { experts } }, 2)
     const z = (subject: string) => zipf.mean({ subject, metric: 'val_ppl' }, 1)
@@ -63,7 +67,7 @@ const hashLayers = defineRow({
       (K 4) → ${ppl('hash-balanced', 16)} (K 16), hash-random ${ppl('hash-random', 4)} →
       ${ppl('hash-random', 16)}; Switch ${ppl('switch', 4)} → ${ppl('switch', 16)}** (no aux loss
       ${ppl('switch-no-aux', 4)} → ${ppl('switch-no-aux', 16)}). Hash − Switch ${gap(4)} → ${gap(16)}
-      ppl. At K 8: MultiHash ${ppl('multihash')}, clustered ${ppl('hash-clustered')}, bigram
+      ppl, **slope ${fmt(gapSlope, 2)} per doubling of K**. At K 8: MultiHash ${ppl('multihash')}, clustered ${ppl('hash-clustered')}, bigram
       ${ppl('hash-bigram')}, position ${ppl('hash-position')}, oracle (cheating)
       ${ppl('oracle-cheating')}. Not every MoE arm beats dense: Switch is within noise, bigram ≈
       dense, position worse. Load max/mean: hash-balanced ${load('hash-balanced', 4)} (K 4) but
