@@ -67,12 +67,13 @@ export function timingsMarkdown(
       throw new Error(`timings: no default-profile records of "${suite}" in ${records.dir}`)
     const seconds = trials.reduce((s, r) => s + r.durationMs, 0) / 1000
     const resolved = join(records.dir, 'suites', `${suite}.resolved.json`)
-    const budget = existsSync(resolved)
-      ? JSON.parse(readFileSync(resolved, 'utf8')).budgetS
-      : undefined
+    const saved = existsSync(resolved) ? JSON.parse(readFileSync(resolved, 'utf8')) : {}
+    const budget: number | undefined = saved.budgetS
+    const planned: number = saved.trials?.length ?? trials.length
     const verdict =
       budget === undefined ? '' : `${seconds <= budget ? 'within' : 'over'} its ${budget} s budget`
-    return `| ${suite} | ${trials.length} | ${fmt(seconds, 0)} s | ${verdict} | [${dir}](${REFERENCE_DIR}/${dir}/) (${records.load()}) |`
+    const ran = planned > trials.length ? `${trials.length} of ${planned}` : `${trials.length}`
+    return `| ${suite} | ${ran} | ${fmt(seconds, 0)} s | ${verdict} | [${dir}](${REFERENCE_DIR}/${dir}/) (${records.load()}) |`
   })
   return [
     '| suite | trials | trial time | default budget | records |',
