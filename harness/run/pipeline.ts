@@ -21,6 +21,8 @@ import {
   collectEnvironment,
   type Environment,
   environmentHash,
+  loadAverage,
+  type Sitting,
   sourceVersion,
 } from '../store/env.ts'
 import type { Device, Logger, Profile } from '../types.ts'
@@ -139,7 +141,10 @@ function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`)
 }
 
-/** Persist: the resolved suites, and env.json (every environment that wrote records, by hash). */
+/**
+ * Persist: the resolved suites, and env.json (every environment that wrote records, by hash, and
+ * one sitting per run into this folder with the load average at its start).
+ */
 export function persistRun(
   outDir: string,
   resolved: readonly ResolvedSuite[],
@@ -149,16 +154,33 @@ export function persistRun(
   for (const s of resolved) writeJson(join(outDir, 'suites', `${s.name}.resolved.json`), s)
   if (!environment) return
   const path = join(outDir, 'env.json')
-  let environments: Record<string, Environment> = {}
-  if (existsSync(path)) {
-    try {
-      environments = JSON.parse(readFileSync(path, 'utf8')).environments ?? {}
-    } catch {
-      // An unreadable env.json is replaced: records carry their own envHash.
-    }
+  const previous = readEnvFile(path)
+  const environments = { ...previous.environments, [environment.hash]: environment.env }
+  const sittings = [...previous.sittings, { loadStart: loadAverage() }]
+  writeJson(path, { current: environment.hash, environments, sittings })
+}
+
+function readEnvFile(path: string): {
+  environments: Record<string, Environment>
+  sittings: Sitting[]
+} {
+  try {
+    const file = JSON.parse(readFileSync(path, 'utf8'))
+    return { environments: file.environments ?? {}, sittings: file.sittings ?? [] }
+  } catch {
+    // Missing or unreadable: replaced (records carry their own envHash).
+    return { environments: {}, sittings: [] }
   }
-  environments[environment.hash] = environment.env
-  writeJson(path, { current: environment.hash, environments })
+}
+
+/** After execute: the load average at the end of this sitting, in env.json. */
+function recordLoadEnd(outDir: string): void {
+  const path = join(outDir, 'env.json')
+  if (!existsSync(path)) return
+  const file = JSON.parse(readFileSync(path, 'utf8'))
+  const last = file.sittings?.at(-1)
+  if (last) last.loadEnd = loadAverage()
+  writeJson(path, file)
 }
 
 /** resolve -> plan -> persist -> execute -> render. */
@@ -190,6 +212,7 @@ export async function runPipeline(
     shardCosts: request.shardCosts,
     isolate: request.isolate,
   })
+  if (environment) recordLoadEnd(outDir)
   const written =
     request.render && !summary.interrupted
       ? await writeReport(outDir, services.logger, outDir, app.summaries, app.registries)

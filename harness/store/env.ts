@@ -109,6 +109,21 @@ export function collectEnvironment(root: string): Environment {
   }
 }
 
+/**
+ * One sitting of a run (a resumed run adds one): the 1-, 5- and 15-minute load averages when its
+ * trials started and when they ended. Kept beside the fingerprint, never in it: load varies by
+ * the minute, and a timing is quoted as "quiet" or "loaded" from it.
+ */
+export interface Sitting {
+  loadStart: number[]
+  loadEnd?: number[]
+}
+
+/** The 1-, 5- and 15-minute load averages now, to two decimals. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((l) => Math.round(l * 100) / 100)
+}
+
 /** What identifies the environment for comparisons: everything but the code version. */
 export function environmentHash(env: Environment): string {
   const { git: _git, ...rest } = env

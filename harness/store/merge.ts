@@ -75,6 +75,7 @@ export function mergeRuns(
   // Resolved suites and environments travel with the records.
   mkdirSync(join(out, 'suites'), { recursive: true })
   const environments: Record<string, unknown> = {}
+  const sittings: unknown[] = []
   for (const dir of [out, ...inputs]) {
     const suites = join(dir, 'suites')
     if (dir !== out && existsSync(suites)) {
@@ -83,9 +84,12 @@ export function mergeRuns(
           copyFileSync(join(suites, f), join(out, 'suites', f))
     }
     const envFile = join(dir, 'env.json')
-    if (existsSync(envFile))
-      Object.assign(environments, JSON.parse(readFileSync(envFile, 'utf8')).environments ?? {})
+    if (!existsSync(envFile)) continue
+    const file = JSON.parse(readFileSync(envFile, 'utf8'))
+    Object.assign(environments, file.environments ?? {})
+    sittings.push(...(file.sittings ?? []))
   }
-  writeFileSync(join(out, 'env.json'), `${JSON.stringify({ environments }, null, 2)}\n`)
+  const merged = sittings.length > 0 ? { environments, sittings } : { environments }
+  writeFileSync(join(out, 'env.json'), `${JSON.stringify(merged, null, 2)}\n`)
   return { added, duplicates, kept: existing.length }
 }
