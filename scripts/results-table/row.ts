@@ -44,6 +44,13 @@ export class Cells {
     return `${fmt(scale * m.mean, digits)} ± ${fmt(scale * m.sd, digits)}`
   }
 
+  /** The lowest and highest per-seed value, `lo–hi` (one value when they agree). */
+  range(q: Query, digits: number): string {
+    const xs = this.dir.metric(q).values
+    const [lo, hi] = [fmt(Math.min(...xs), digits), fmt(Math.max(...xs), digits)]
+    return lo === hi ? lo : `${lo}–${hi}`
+  }
+
   /** Median [Q1, Q3] of the pooled samples of a timed metric. */
   iqr(q: Query, digits: number): string {
     const m = this.dir.metric(q)
