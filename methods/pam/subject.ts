@@ -8,7 +8,7 @@ import type { MnistTaskSet } from '../../datasets/mnist-tasks.ts'
 import type { SubjectDef } from '../../harness/types.ts'
 import { sharedFraction } from '../../models/multitask/net.ts'
 import { type ArmDef, ArmParams, keptLabel, runArmTrial } from '../../studies/multitask/arm.ts'
-import { convAlpha, pamMerge } from './merge.ts'
+import { convAlpha, FEATURE_SCALES, IRRELEVANCE_RULES, pamMerge } from './merge.ts'
 
 const Params = ArmParams.extend({
   /** MI threshold of the dense layers' irrelevance sets, nats (the official fc default). @default 0.05 */
@@ -23,6 +23,16 @@ const Params = ArmParams.extend({
   sigma2: z.number().positive().default(0.1),
   /** Samples of the common batch the MI is estimated on. @default 200 */
   miSamples: z.number().int().min(8).default(200),
+  /**
+   * Scaling of each layer's features before the KDE: by the layer's largest output, to unit mean
+   * standard deviation, or none (raw post-ReLU outputs, as the official code). @default 'max'
+   */
+  miScale: z.enum(FEATURE_SCALES).default('max'),
+  /**
+   * Irrelevance rule: the greedy joint set within α (official), or each neuron whose own MI is
+   * within α. @default 'joint'
+   */
+  irrelevance: z.enum(IRRELEVANCE_RULES).default('joint'),
 }).strict()
 type Params = z.output<typeof Params>
 
@@ -33,13 +43,22 @@ const arm: ArmDef<Params> = {
     alphaConv: convAlpha(p),
     sigma2: p.sigma2,
     miSamples: p.miSamples,
+    miScale: p.miScale,
+    irrelevance: p.irrelevance,
   }),
   async build({ pre, data, rng, fineTuneAndPrune }, p) {
     const merged = pamMerge(
       pre.nets,
       data.train,
       data.classes,
-      { alpha: p.alpha, alphaConv: convAlpha(p), sigma2: p.sigma2, samples: p.miSamples },
+      {
+        alpha: p.alpha,
+        alphaConv: convAlpha(p),
+        sigma2: p.sigma2,
+        samples: p.miSamples,
+        scale: p.miScale,
+        rule: p.irrelevance,
+      },
       rng,
     )
     const sharedBefore = sharedFraction(merged.net)
