@@ -95,11 +95,10 @@ function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Ma
     const ac = params['alphaConv']
     const alphaConv = pam ? convAlpha({ alpha, alphaConv: ac === undefined ? ac : Number(ac) }) : -1
     // Only PAM's merged net has task-specific partitions for the setting to spare.
-    // PAM's irrelevance rule and MI scaling, when not the official ones, tell cells apart too.
-    const rule = `${params['irrelevance'] ?? 'joint'}/${params['miScale'] ?? 'max'}`
-    const parts = pam
-      ? `${params['prunePartitions'] ?? 'all'}${rule === 'joint/max' ? '' : ` ${rule}`}`
-      : ''
+    // PAM's irrelevance rule and MI scaling (records from before they existed: joint/max, shown
+    // bare) tell cells apart too.
+    const rule = 'irrelevance' in params ? ` ${params['irrelevance']}/${params['miScale']}` : ''
+    const parts = pam ? `${params['prunePartitions'] ?? 'all'}${rule}` : ''
     const cell: CellKey = {
       d: r.dataset.params,
       s: r.subject.id,

@@ -7,6 +7,7 @@ import {
   neuronFeatures,
   neuronMutualInformation,
   scaleToUnit,
+  scaleToUnitStd,
   setMutualInformation,
 } from './mutual-information.ts'
 
@@ -90,6 +91,20 @@ test('scaleToUnit() divides every feature by the largest value of all', () => {
     [
       [0.25, 0.5],
       [1, 0],
+    ],
+  )
+})
+
+test('scaleToUnitStd() divides by the mean standard deviation of the non-constant features', () => {
+  // Standard deviations 1 and 3 (mean 2); the constant feature does not count.
+  const f = [Float64Array.from([0, 2]), Float64Array.from([0, 6]), Float64Array.from([5, 5])]
+  scaleToUnitStd(f)
+  assert.deepEqual(
+    f.map((x) => [...x]),
+    [
+      [0, 1],
+      [0, 3],
+      [2.5, 2.5],
     ],
   )
 })
