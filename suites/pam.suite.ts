@@ -17,7 +17,8 @@ const ALPHAS = [0.01, 0.02, 0.05, 0.1, 0.2]
  * single-task LeNet-5s (conv 5×5·6, pool, conv 5×5·16, pool, fc 120, fc 84) and an MLP variant,
  * with two pruners shared by all arms (Taylor importance, L1 neuron/channel gates) and a sweep of
  * PAM's α (conv layers' α_conv follows at the official ratio, α/5: conv channels carry most of
- * LeNet-5's FLOPs).
+ * LeNet-5's FLOPs). The report ends with the C1–C3 diagnosis per layer of every arm's multitask
+ * net (merged, pruning start, pruned; methods/pam/conditions-table.ts).
  */
 export default defineSuite({
   name: 'pam',
@@ -93,7 +94,8 @@ export default defineSuite({
             // LeNet-5 does not fit 90 s here: the plain-TS LeNet-5 trains at ~150 examples/s on a
             // quiet core (40/s measured at load 7), so pre-training two nets alone (3 epochs of
             // ~1,500 rows each) takes ~60 s before any merging or pruning; one LeNet-5 seed of
-            // this profile took tens of minutes, loaded (results/reference/pam/README.md).
+            // this profile had not finished its first arm after 14 min at load ~22
+            // (results/reference/pam/README.md).
             // PAM runs twice: the official joint irrelevance sets and the marginal rule (the fix
             // the C1–C3 diagnosis points to), so the report shows both.
             grid:
