@@ -14,11 +14,12 @@ const arm: ArmDef<ArmParams> = {
   key: () => ({}),
   async build({ pre, data, prune }) {
     let rounds = 0
+    const unpruned = concatNets(pre.nets)
     pre.nets.forEach((net, t) => {
       const split = { train: singleTask(data.train, t), val: singleTask(data.val, t) }
       rounds += prune(net, [pre.valAcc[t]!], split).rounds
     })
-    return { net: concatNets(pre.nets), rounds }
+    return { net: concatNets(pre.nets), rounds, unpruned }
   },
 }
 

@@ -5,13 +5,15 @@
  *               stop when that minimum exceeds α          (R_t = neurons irrelevant to t)
  *   deleted = ∩_t R_t;  T_t = (∩_{s≠t} R_s) \ deleted;  shared = the rest
  */
-import { DELETED, SHARED } from '../../models/multitask/net.ts'
+
 import {
   addToKernel,
   emptyKernel,
   kdeMutualInformation,
   type MiTask,
-} from './mutual-information.ts'
+  neuronMutualInformation,
+} from '../../models/multitask/mutual-information.ts'
+import { DELETED, SHARED } from '../../models/multitask/net.ts'
 
 /** The greedy irrelevance set of one task over `features` (one Float64Array of N values each). */
 export function irrelevanceSet(
@@ -41,6 +43,19 @@ export function irrelevanceSet(
     addToKernel(kernel, n, features[best]!, inv)
   }
   return chosen
+}
+
+/** Every candidate whose own MI with the task is at most `alpha` (the marginal rule). */
+export function marginalIrrelevance(
+  features: readonly Float64Array[],
+  n: number,
+  task: MiTask,
+  alpha: number,
+  sigma2: number,
+): number[] {
+  return neuronMutualInformation(features, n, task, sigma2).flatMap((mi, j) =>
+    mi <= alpha ? [j] : [],
+  )
 }
 
 /** Partition of `size` candidates from each task's irrelevance set: SHARED, a task, or DELETED. */

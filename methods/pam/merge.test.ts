@@ -3,21 +3,7 @@ import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
 import { buildNet, DELETED, type NetSpec } from '../../models/multitask/net.ts'
 import type { TaskSplit } from '../../models/multitask/train.ts'
-import { neuronFeatures, pamMerge } from './merge.ts'
-
-test('neuronFeatures() takes the max of each conv channel over its positions', () => {
-  // 2 samples × 2 channels × 3 positions
-  const acts = Float32Array.from([0, 2, 1, 5, 0, 0, 3, 3, 4, 0, 0, 7])
-  const f = neuronFeatures(acts, 2, 2, 3)
-  assert.deepEqual(
-    f.map((x) => [...x]),
-    [
-      [2, 4],
-      [5, 7],
-    ],
-  )
-  assert.deepEqual([...neuronFeatures(Float32Array.from([1, 2, 3, 4]), 2, 2, 1)[1]!], [2, 4])
-})
+import { pamMerge } from './merge.ts'
 
 test('pamMerge() applies alphaConv to conv layers and alpha to dense layers', () => {
   const spec: NetSpec = {

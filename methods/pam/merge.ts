@@ -15,9 +15,14 @@
  * The caller then fine-tunes and prunes it with the shared pruner.
  */
 import type { Rng } from '../../harness/run/rng.ts'
+import {
+  neuronFeatures,
+  scaleToUnit,
+  scaleToUnitStd,
+} from '../../models/multitask/mutual-information.ts'
 import { concatNets, type MultiNet, positions } from '../../models/multitask/net.ts'
 import { hiddenActivations, type TaskSplit } from '../../models/multitask/train.ts'
-import { irrelevanceSet, partitionFromIrrelevance } from './irrelevance.ts'
+import { irrelevanceSet, marginalIrrelevance, partitionFromIrrelevance } from './irrelevance.ts'
 
 export interface PamOptions {
   /** MI threshold of the greedy irrelevance sets of dense layers (nats). */
@@ -28,6 +33,28 @@ export interface PamOptions {
   sigma2: number
   /** Samples in the common batch. */
   samples: number
+  /**
+   * How a layer's features are scaled before the KDE: by the layer's largest output ('max'), to
+   * unit mean standard deviation over the layer's neurons ('std'), or not at all ('raw', as the
+   * official code feeds post-ReLU outputs to the KDE). @default 'max'
+   */
+  scale?: FeatureScale
+  /**
+   * The irrelevance sets' rule: the greedy joint set whose MI stays within α ('joint', the
+   * official code), or every neuron whose own MI is within α ('marginal'). @default 'joint'
+   */
+  rule?: IrrelevanceRule
+}
+
+export const FEATURE_SCALES = ['max', 'std', 'raw'] as const
+export type FeatureScale = (typeof FEATURE_SCALES)[number]
+export const IRRELEVANCE_RULES = ['joint', 'marginal'] as const
+export type IrrelevanceRule = (typeof IRRELEVANCE_RULES)[number]
+
+/** Scales a layer's features in place by `how` (see PamOptions.scale). */
+export function scaleFeatures(features: readonly Float64Array[], how: FeatureScale): void {
+  if (how === 'max') scaleToUnit(features)
+  else if (how === 'std') scaleToUnitStd(features)
 }
 
 /** The conv layers' threshold: `alphaConv`, or `alpha` at the official defaults' conv/fc ratio (1/5). */
@@ -38,25 +65,6 @@ export interface PamMerge {
   net: MultiNet
   /** Per layer, the partition of each concatenated candidate. */
   partitions: Int32Array[]
-}
-
-/**
- * One value per sample and neuron of a layer's post-ReLU output [n × d × P]: the neuron's output
- * (P = 1), or the max of a conv channel's map over its P positions.
- */
-export function neuronFeatures(
-  acts: Float32Array,
-  n: number,
-  d: number,
-  P: number,
-): Float64Array[] {
-  return Array.from({ length: d }, (_, j) =>
-    Float64Array.from({ length: n }, (_, i) => {
-      let m = 0
-      for (let p = 0; p < P; p++) m = Math.max(m, acts[(i * d + j) * P + p]!)
-      return m
-    }),
-  )
 }
 
 /** Regroups the neurons of `nets` by mutual information with each task's labels and merges them. */
@@ -79,17 +87,12 @@ export function pamMerge(
     const features = perNet.flatMap((acts) =>
       neuronFeatures(acts[l]!, n, layer.outSize, positions(layer)),
     )
-    let max = 0
-    for (const f of features) for (const v of f) if (v > max) max = v
-    if (max > 0) for (const f of features) for (let i = 0; i < n; i++) f[i]! /= max
+    scaleFeatures(features, options.scale ?? 'max')
+    const alpha = layer.conv ? options.alphaConv : options.alpha
     const irrelevant = tasks.map((task) =>
-      irrelevanceSet(
-        features,
-        n,
-        task,
-        layer.conv ? options.alphaConv : options.alpha,
-        options.sigma2,
-      ),
+      options.rule === 'marginal'
+        ? marginalIrrelevance(features, n, task, alpha, options.sigma2)
+        : irrelevanceSet(features, n, task, alpha, options.sigma2),
     )
     onLayer?.(l)
     return partitionFromIrrelevance(features.length, irrelevant)

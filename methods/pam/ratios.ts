@@ -95,7 +95,10 @@ function cellsOf(records: readonly TrialRecord[], suite: string): Map<string, Ma
     const ac = params['alphaConv']
     const alphaConv = pam ? convAlpha({ alpha, alphaConv: ac === undefined ? ac : Number(ac) }) : -1
     // Only PAM's merged net has task-specific partitions for the setting to spare.
-    const parts = pam ? String(params['prunePartitions'] ?? 'all') : ''
+    // PAM's irrelevance rule and MI scaling (records from before they existed: joint/max, shown
+    // bare) tell cells apart too.
+    const rule = 'irrelevance' in params ? ` ${params['irrelevance']}/${params['miScale']}` : ''
+    const parts = pam ? `${params['prunePartitions'] ?? 'all'}${rule}` : ''
     const cell: CellKey = {
       d: r.dataset.params,
       s: r.subject.id,
@@ -220,8 +223,7 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
       panel: [String(d['taskSet']), setting['model'], setting['pruner'], label(setting)]
         .filter((x) => x !== '')
         .join(' · '),
-      arm:
-        s === 'pam' ? `PAM α=${alpha}/${alphaConv}${parts === 'shared' ? ' shared-only' : ''}` : s,
+      arm: s === 'pam' ? `PAM α=${alpha}/${alphaConv}${parts === 'all' ? '' : ` ${parts}`}` : s,
       rank,
       flops: mean(all.flops),
       single_flops: Math.max(...singles),
@@ -235,7 +237,7 @@ export function tradeoffRows(records: readonly TrialRecord[], suite = 'pam'): Fi
 /** The summary as Markdown, with the brief's criteria next to each number. */
 export function pamRatiosMarkdown(rows: readonly RatioRow[]): string {
   const head =
-    '| taskSet | model | pruner | α (fc / conv) | PAM prunes | combos | seeds | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
+    '| taskSet | model | pruner | α (fc / conv) | PAM prunes (MI rule/scale) | combos | seeds | max no-merge/PAM | geomean no-merge/PAM | max MTZ/PAM | geomean MTZ/PAM | worst single PAM/no-merge (≤1.15) | worst single PAM/MTZ (≤0.8) | all PAM/no-merge (≤0.9) | shared frac | max drop no-merge / MTZ / PAM (pt, ≤1) |'
   const lines = [head, `|${' --- |'.repeat(5)}${' ---: |'.repeat(11)}`]
   for (const r of rows)
     lines.push(

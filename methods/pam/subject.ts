@@ -8,7 +8,7 @@ import type { MnistTaskSet } from '../../datasets/mnist-tasks.ts'
 import type { SubjectDef } from '../../harness/types.ts'
 import { sharedFraction } from '../../models/multitask/net.ts'
 import { type ArmDef, ArmParams, keptLabel, runArmTrial } from '../../studies/multitask/arm.ts'
-import { convAlpha, pamMerge } from './merge.ts'
+import { convAlpha, FEATURE_SCALES, IRRELEVANCE_RULES, pamMerge } from './merge.ts'
 
 const Params = ArmParams.extend({
   /** MI threshold of the dense layers' irrelevance sets, nats (the official fc default). @default 0.05 */
@@ -23,6 +23,21 @@ const Params = ArmParams.extend({
   sigma2: z.number().positive().default(0.1),
   /** Samples of the common batch the MI is estimated on. @default 200 */
   miSamples: z.number().int().min(8).default(200),
+  /**
+   * Scaling of each layer's features before the KDE: by the layer's largest output, to unit mean
+   * standard deviation, or none (raw post-ReLU outputs, as the official code). @default 'max'
+   */
+  miScale: z.enum(FEATURE_SCALES).default('max'),
+  /**
+   * Irrelevance rule: the greedy joint set whose MI stays within α ('joint', the official code's
+   * rule), or each neuron whose own MI is within α ('marginal'). The joint set's MI grows with
+   * every neuron added, so it stops after a handful and leaves most neurons that are individually
+   * uninformative for a task counted as relevant to it: the merged net comes out mostly shared
+   * (C2 near 0 in the C1–C3 diagnosis) and every single task pays for it. The marginal rule fixes
+   * that on the MLP (results/reference/pam), but at the official conv α it deletes most of
+   * LeNet-5's conv1 channels and a task collapses, so it is not the default. @default 'joint'
+   */
+  irrelevance: z.enum(IRRELEVANCE_RULES).default('joint'),
 }).strict()
 type Params = z.output<typeof Params>
 
@@ -33,13 +48,22 @@ const arm: ArmDef<Params> = {
     alphaConv: convAlpha(p),
     sigma2: p.sigma2,
     miSamples: p.miSamples,
+    miScale: p.miScale,
+    irrelevance: p.irrelevance,
   }),
   async build({ pre, data, rng, fineTuneAndPrune }, p) {
     const merged = pamMerge(
       pre.nets,
       data.train,
       data.classes,
-      { alpha: p.alpha, alphaConv: convAlpha(p), sigma2: p.sigma2, samples: p.miSamples },
+      {
+        alpha: p.alpha,
+        alphaConv: convAlpha(p),
+        sigma2: p.sigma2,
+        samples: p.miSamples,
+        scale: p.miScale,
+        rule: p.irrelevance,
+      },
       rng,
     )
     const sharedBefore = sharedFraction(merged.net)

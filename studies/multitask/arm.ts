@@ -10,9 +10,15 @@ import { measureLatency } from '../../harness/measure/latency.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { median } from '../../harness/stats/describe.ts'
 import { type Metrics, metric, type TrialContext, TrialSkipped } from '../../harness/types.ts'
-import { combinationFlops, comboLabel, parseCombo } from '../../models/multitask/cost.ts'
+import {
+  combinationFlops,
+  comboLabel,
+  type LayerPartition,
+  parseCombo,
+} from '../../models/multitask/cost.ts'
 import { compilePlan, runPlan } from '../../models/multitask/inference-plan.ts'
 import {
+  cloneNet,
   type MultiNet,
   netArch,
   partitionCounts,
@@ -31,6 +37,13 @@ import { evaluateTasks, labelledRows, Trainer } from '../../models/multitask/tra
 import type { PruneResult } from '../../models/pruning/iterative.ts'
 import { GatePruneParams, pruneL1Gate } from '../../models/pruning/l1-gate.ts'
 import { pruneTaylor } from '../../models/pruning/taylor.ts'
+import {
+  CONDITIONS,
+  type Condition,
+  diagnoseNet,
+  diagnosisRows,
+  type LayerConditions,
+} from './diagnosis.ts'
 
 /** Parameters common to the three arms (flat, so profiles and overrides can set each one). */
 export const ArmParams = z.strictObject({
@@ -75,6 +88,16 @@ export const ArmParams = z.strictObject({
    * zipped MTZ net have only one partition, so this changes PAM alone. @default 'all'
    */
   prunePartitions: z.enum(['all', 'shared']).default('all'),
+  /**
+   * The accuracy each task's pruning budget counts from, the same rule for every arm: its unpruned
+   * single-task net ('pretrained'), or the lower of that and the arm's own net when pruning starts
+   * ('start'; after merging and fine-tuning, so a merge that already cost accuracy, as MTZ's
+   * zipping does, is still pruned by `budget` points more; for no merging both are the same).
+   * @default 'start'
+   */
+  budgetFrom: z.enum(['pretrained', 'start']).default('start'),
+  /** Validation rows the C1–C3 diagnosis estimates its MI on (0: no diagnosis). @default 200 */
+  diagnosisSamples: z.number().int().nonnegative().default(200),
   /** Joint fine-tuning steps of a merged net before pruning. @default 200 */
   mergeFineTune: z.number().int().nonnegative().default(200),
   /** Sampling round of the latency measurement, ms. @default 100 */
@@ -92,14 +115,25 @@ export interface BuiltArm {
   rounds: number
   /** Arm-specific facts (for annotations). */
   facts: Record<string, number | string>
+  /** Alive neurons per layer and partition of the unpruned multitask net (pruning starts). */
+  startCounts?: LayerPartition[]
+  /** C1–C3 per layer of the merged net before fine-tuning, when pruning starts, and pruned. */
+  diagnosis: Partial<Record<DiagnosisStage, LayerConditions[]>>
 }
+
+/** The nets the C1–C3 diagnosis looks at: merged, fine-tuned (pruning starts), pruned. */
+export const DIAGNOSIS_STAGES = ['merged', 'start', 'end'] as const
+export type DiagnosisStage = (typeof DIAGNOSIS_STAGES)[number]
 
 export interface ArmTools {
   data: TaskData
   pre: PretrainedNets
   rng: Rng
   params: ArmParams
-  /** Fine-tune a merged net jointly, then prune it with the shared pruner. */
+  /**
+   * Fine-tune a merged net jointly, then prune it with the shared pruner, each task's budget
+   * counted from `budgetFrom`.
+   */
   fineTuneAndPrune(net: MultiNet): PruneResult
   /** Prune a net with the shared pruner against the given validation references. */
   prune(
@@ -116,7 +150,13 @@ export interface ArmDef<P> {
   build(
     tools: ArmTools,
     params: P,
-  ): Promise<{ net: MultiNet; rounds: number; facts?: Record<string, number | string> }>
+  ): Promise<{
+    net: MultiNet
+    rounds: number
+    facts?: Record<string, number | string>
+    /** The unpruned multitask net, when the arm prunes without `fineTuneAndPrune` (no merging). */
+    unpruned?: MultiNet
+  }>
 }
 
 /**
@@ -147,7 +187,7 @@ export async function builtArm<P extends ArmParams>(
   const { combo: _c, latencyMs: _l, latencyBatch: _b, ...common } = params
   const key = {
     artifact: 'multitask-arm',
-    v: 3,
+    v: 4,
     arm: arm.name,
     common,
     own: arm.key(params),
@@ -169,6 +209,7 @@ export async function builtArm<P extends ArmParams>(
     )
     const rng = new Rng(ctx.sharedSeed).fork(`arm:${arm.name}`)
     const pruned: PruneResult[] = []
+    const stages: { merged?: MultiNet; start?: MultiNet } = {}
     const prune = (
       net: MultiNet,
       reference: readonly number[],
@@ -191,16 +232,35 @@ export async function builtArm<P extends ArmParams>(
       fineTuneAndPrune(net) {
         const pool = labelledRows(data.train)
         const { lr, batch } = pruneParams(params, net.numTasks)
+        stages.merged = cloneNet(net)
         new Trainer(net, { lr, momentum: 0.9, batch }).run(
           data.train,
           pool,
           params.mergeFineTune,
           rng,
         )
-        return prune(net, pre.valAcc, data)
+        stages.start = cloneNet(net)
+        const start = evaluateTasks(net, data.val)
+        const reference =
+          params.budgetFrom === 'start'
+            ? pre.valAcc.map((a, t) => Math.min(a, start[t]!))
+            : pre.valAcc
+        return prune(net, reference, data)
       },
     }
-    const { net, rounds, facts: own = {} } = await arm.build(tools, params)
+    const { net, rounds, facts: own = {}, unpruned } = await arm.build(tools, params)
+    const startNet = stages.start ?? unpruned
+    const diagnosis: BuiltArm['diagnosis'] = {}
+    if (params.diagnosisSamples > 0) {
+      const rows = diagnosisRows(data.val, params.diagnosisSamples)
+      const diagnose = (m: MultiNet) => diagnoseNet(m, data.val, rows, data.classes)
+      const merged = stages.merged ?? unpruned
+      const start = stages.start ?? unpruned
+      const atMerge = merged && diagnose(merged)
+      if (atMerge) diagnosis.merged = atMerge
+      if (start) diagnosis.start = start === merged && atMerge ? atMerge : diagnose(start)
+      diagnosis.end = diagnose(net)
+    }
     // Validation accuracy per task: of the unpruned single-task nets (the budget's reference),
     // when pruning starts (after merging and fine-tuning) and when it ends.
     const pct = (xs: readonly number[]) => xs.map((a) => a.toFixed(2)).join(' ')
@@ -210,9 +270,21 @@ export async function builtArm<P extends ArmParams>(
       valStart: pct(pruned.flatMap((r) => r.startValAcc)),
       valEnd: pct(pruned.flatMap((r) => r.valAcc)),
     }
-    return { net, testAcc: evaluateTasks(net, data.test), refTestAcc: pre.testAcc, rounds, facts }
+    return {
+      net,
+      testAcc: evaluateTasks(net, data.test),
+      refTestAcc: pre.testAcc,
+      rounds,
+      facts,
+      diagnosis,
+      ...(startNet ? { startCounts: partitionCounts(startNet) } : {}),
+    }
   })
 }
+
+/** Metric name of condition `c` of hidden layer `l` at `stage`, e.g. "c1Leak_l0_end". */
+export const conditionMetric = (c: Condition, l: number, stage: DiagnosisStage): string =>
+  `${c}_l${l}_${stage}`
 
 /** Alive neurons per layer and partition, e.g. "s12 A3 B4 | s6 A2 B1" (s = shared). */
 export function keptLabel(net: MultiNet): string {
@@ -257,8 +329,29 @@ export async function runArmTrial<P extends ArmParams>(
   for (const [k, v] of Object.entries(built.facts)) ctx.annotate(k, v)
   ctx.annotate('kept', keptLabel(net))
   ctx.annotate('refTestAcc', built.refTestAcc.map((a) => a.toFixed(2)).join(' '))
+  const conditions: Metrics = {}
+  for (const stage of DIAGNOSIS_STAGES)
+    built.diagnosis[stage]?.forEach((layer, l) => {
+      for (const c of CONDITIONS)
+        conditions[conditionMetric(c, l, stage)] = metric(
+          layer[c],
+          c === 'c1Mi' ? 'nats' : '',
+          c === 'c2Multi' ? 'higher' : 'lower',
+        )
+    })
   return {
+    ...conditions,
     flops: metric(flops, 'FLOPs', 'lower'),
+    // The same combination on the arm's unpruned multitask net (MTZ: the zipped, fine-tuned net).
+    ...(built.startCounts
+      ? {
+          flops_unpruned: metric(
+            combinationFlops(netArch(net), built.startCounts, combo),
+            'FLOPs',
+            'lower',
+          ),
+        }
+      : {}),
     latency_ms: metric(median(samples), 'ms', 'lower', samples),
     acc: metric(acc.reduce((a, b) => a + b, 0) / acc.length, '%', 'higher'),
     acc_drop: metric(Math.max(...drops), 'pt', 'lower'),

@@ -97,3 +97,78 @@ export function addToKernel(
     }
   }
 }
+
+/**
+ * One value per sample and neuron of a layer's post-ReLU output [n × d × P]: the neuron's output
+ * (P = 1), or the max of a conv channel's map over its P positions.
+ */
+export function neuronFeatures(
+  acts: Float32Array,
+  n: number,
+  d: number,
+  P: number,
+): Float64Array[] {
+  return Array.from({ length: d }, (_, j) =>
+    Float64Array.from({ length: n }, (_, i) => {
+      let m = 0
+      for (let p = 0; p < P; p++) m = Math.max(m, acts[(i * d + j) * P + p]!)
+      return m
+    }),
+  )
+}
+
+/** Divides every feature by the largest value of all, in place (so σ² means the same in every layer). */
+export function scaleToUnit(features: readonly Float64Array[]): void {
+  let max = 0
+  for (const f of features) for (const v of f) if (v > max) max = v
+  if (max > 0) for (const f of features) for (let i = 0; i < f.length; i++) f[i]! /= max
+}
+
+/**
+ * Divides every feature by the mean standard deviation of the layer's non-constant features, in
+ * place (one factor for the layer, so neurons keep their relative spread).
+ */
+export function scaleToUnitStd(features: readonly Float64Array[]): void {
+  let sum = 0
+  let count = 0
+  for (const f of features) {
+    let m = 0
+    for (const v of f) m += v
+    m /= f.length
+    let v2 = 0
+    for (const v of f) v2 += (v - m) * (v - m)
+    const sd = Math.sqrt(v2 / f.length)
+    if (sd > 0) {
+      sum += sd
+      count++
+    }
+  }
+  if (count === 0) return
+  const k = count / sum
+  for (const f of features) for (let i = 0; i < f.length; i++) f[i]! *= k
+}
+
+/** Joint KDE mutual information (nats) of the neurons `set` of `features` with a task's labels. */
+export function setMutualInformation(
+  features: readonly Float64Array[],
+  set: readonly number[],
+  n: number,
+  task: MiTask,
+  sigma2: number,
+): number {
+  const kernel = emptyKernel(n)
+  for (const j of set) addToKernel(kernel, n, features[j]!, 1 / (2 * sigma2))
+  return kdeMutualInformation(kernel, n, task)
+}
+
+/** KDE mutual information (nats) of each single neuron of `features` with a task's labels. */
+export function neuronMutualInformation(
+  features: readonly Float64Array[],
+  n: number,
+  task: MiTask,
+  sigma2: number,
+): number[] {
+  const empty = emptyKernel(n)
+  const invTwoSigma2 = 1 / (2 * sigma2)
+  return features.map((values) => kdeMutualInformation(empty, n, task, { values, invTwoSigma2 }))
+}
