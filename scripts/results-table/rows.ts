@@ -15,7 +15,7 @@ export const DEFAULT_RUNS: readonly { suite: string; dir: string }[] = [
   { suite: 'sparse-mlp', dir: 'sparse-mlp' },
   { suite: 'sparse-encoder', dir: 'sparse-encoder' },
   { suite: 'pam', dir: 'pam' },
-  { suite: 'qa', dir: 'qa' },
+  { suite: 'qa', dir: 'qa-default' },
   { suite: 'gnn-centrality', dir: 'gnn-centrality' },
   { suite: 'hash-layers', dir: 'hash-layers-default' },
   { suite: 'hash-layers-zipf', dir: 'hash-layers-zipf-default' },
