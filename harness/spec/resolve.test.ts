@@ -149,3 +149,28 @@ test("a subject may name its own baseline, which must be one of the suite's subj
     /subjects\[1\]\.baseline: "nobody" is not one of the suite's subjects/,
   )
 })
+
+test('a profile that runs only some subjects keeps their trial keys and refuses unknown ids', () => {
+  const full = resolveSuite(fakeSuite, registries, opts)
+  const withOnly = (only: string[]): SuiteSpec => ({
+    ...fakeSuite,
+    profiles: { ...fakeSuite.profiles, default: { ...fakeSuite.profiles?.default, only } },
+  })
+  const base = (fakeSuite as { baseline?: string }).baseline
+  const kept = base ? [base, 'scaler'] : ['scaler']
+  const r = resolveSuite(withOnly(kept), registries, opts)
+  assert.deepEqual([...new Set(r.trials.map((t) => t.subject.id))].sort(), [...kept].sort())
+  assert.deepEqual(
+    r.trials.map((t) => t.key),
+    full.trials.filter((t) => kept.includes(t.subject.id)).map((t) => t.key),
+  )
+  assert.match(
+    errorOf(() => resolveSuite(withOnly(['scaler', 'nope']), registries, opts)),
+    /only: "nope" is not one of the suite's subjects/,
+  )
+  if (base)
+    assert.match(
+      errorOf(() => resolveSuite(withOnly(['scaler']), registries, opts)),
+      /leaves out the suite's baseline/,
+    )
+})

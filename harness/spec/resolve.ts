@@ -139,6 +139,7 @@ export function mergePatches(patches: readonly SuitePatch[]): SuitePatch {
     if (p.seeds !== undefined) out.seeds = p.seeds
     if (p.timeoutS !== undefined) out.timeoutS = p.timeoutS
     if (p.budgetS !== undefined) out.budgetS = p.budgetS
+    if (p.only !== undefined) out.only = p.only
     for (const field of ['datasets', 'subjects'] as const) {
       const src = p[field]
       if (!src) continue
@@ -264,19 +265,31 @@ export function resolveSuite(
   const datasets = resolveEntries(source, 'datasets', suite.datasets, patch.datasets, (n, w) =>
     registries.datasets.get(n, w),
   )
-  const subjects = resolveEntries(source, 'subjects', suite.subjects, patch.subjects, (n, w) =>
+  const allSubjects = resolveEntries(source, 'subjects', suite.subjects, patch.subjects, (n, w) =>
     registries.subjects.get(n, w),
   )
+  for (const id of patch.only ?? []) {
+    if (!allSubjects.some((s) => s.id === id))
+      throw suiteError(
+        source,
+        `profile "${options.profile}" only: "${id}" is not one of the suite's subjects ${quoteList(allSubjects.map((s) => s.id))}`,
+      )
+  }
+  const only = patch.only
+  const subjects = only ? allSubjects.filter((s) => only.includes(s.id)) : allSubjects
   if (suite.baseline !== undefined && !subjects.some((s) => s.id === suite.baseline)) {
     throw suiteError(
       source,
-      `baseline: "${suite.baseline}" is not one of the suite's subjects ${quoteList(subjects.map((s) => s.id))}`,
+      only
+        ? `profile "${options.profile}" only: leaves out the suite's baseline "${suite.baseline}"`
+        : `baseline: "${suite.baseline}" is not one of the suite's subjects ${quoteList(subjects.map((s) => s.id))}`,
     )
   }
 
   const baselineOf: Record<string, string> = {}
   suite.subjects.forEach((entry, i) => {
     if (entry.baseline === undefined) return
+    if (!subjects.some((s) => s.id === (entry.id ?? entry.name))) return
     if (!subjects.some((s) => s.id === entry.baseline))
       throw suiteError(
         source,

@@ -32,6 +32,8 @@ const PatchSchema = z.strictObject({
    * whether its trials fit it (a declared target, checked by the run, not by the tests).
    */
   budgetS: z.number().positive().optional(),
+  /** Subject ids this profile runs; the suite's other subjects are left out of it. */
+  only: z.array(z.string()).min(1).optional(),
   /** Per entry id: params and grid replaced key by key. */
   datasets: z
     .record(z.string(), z.strictObject({ params: Params.optional(), grid: Grid.optional() }))
