@@ -16,11 +16,9 @@
  * repeated), `--phase eval` only gates existing runs, so that two versions of the gate can be
  * compared on the same measurements. Not part of `npm test` (minutes of wall clock).
  *
- * Measured on the 2-core development machine at load average 8-28 (2026-12-03, 20 pairs, the
- * same 60 runs gated by both versions): before (5% default floor) 6/20 false alarms, 7/20
- * injected 30% slowdowns detected; after (within-run floors) 2/20 and 1/20. With 200% injected
- * (10 pairs): before 6/10 and 9/10, after 2/10 and 0/10. Run-to-run sd of log(median latency)
- * there was 0.3 (onnxruntime) to 0.8-1.0 (tfjs); even 10 A/A history runs detect 0/15.
+ * Measured on the 2-core development machine: results/reference/regression-gate/README.md (the
+ * quiet runs and the before/after outputs are committed there, under smoke-quiet/). Eval a
+ * variant of the gate with --compare-args=--within-run, or an older checkout's bin with --bin.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -38,6 +36,8 @@ const { values } = parseArgs({
     label: { type: 'string', default: 'gate' },
     /** The effbench to gate with (e.g. an older checkout's bin/effbench.js, for "before"). */
     bin: { type: 'string', default: 'bin/effbench.js' },
+    /** Extra `effbench compare` flags, space-separated (e.g. "--within-run"). */
+    'compare-args': { type: 'string', default: '' },
   },
 })
 const dir = resolve(values.dir)
@@ -80,8 +80,9 @@ if (values.phase !== 'run') {
   let detected = 0
   const lines: string[] = []
   for (let i = 0; i < pairs; i++) {
-    const aa = effbench(['compare', runDir('a', 2 * i), runDir('a', 2 * i + 1)], bin)
-    const as = effbench(['compare', runDir('a', 2 * i), runDir('s', i)], bin)
+    const extra = values['compare-args'].split(' ').filter(Boolean)
+    const aa = effbench(['compare', runDir('a', 2 * i), runDir('a', 2 * i + 1), ...extra], bin)
+    const as = effbench(['compare', runDir('a', 2 * i), runDir('s', i), ...extra], bin)
     if (aa.status === 1) falseAlarms++
     if (as.status === 1) detected++
     // What an alarm flagged: subject and dataset point, with how many of its metrics.

@@ -39,7 +39,9 @@ export const compare: Command = {
   usage: 'compare <baseline-run> <candidate-run>',
   summary: 'the regression gate (exit 1 on a regression)',
   description: `Flags a metric as regressed only when the change is statistically significant (timed metrics:
-Mann-Whitney U over raw samples; others: paired t over seeds) and larger than its floor.`,
+Mann-Whitney U over raw samples; others: paired t over seeds) and larger than its floor. Timed
+metrics are judged only with --history (A/A runs of this machine give their floors) or
+--within-run; otherwise they are reported as unjudged and never fail the gate.`,
   options: {
     alpha: { type: 'string', value: '<p>', help: 'significance level (default 0.01)' },
     floor: {
@@ -53,6 +55,10 @@ Mann-Whitney U over raw samples; others: paired t over seeds) and larger than it
       multiple: true,
       value: '<run-dir>',
       help: 'earlier runs of the same environment; floors from their A/A noise',
+    },
+    'within-run': {
+      type: 'boolean',
+      help: "without --history, judge timed metrics against floors from the two runs' own measurement rounds (catches large changes; raises false alarms on the noise between processes, which two runs cannot estimate)",
     },
     relative: {
       type: 'boolean',
@@ -95,6 +101,7 @@ Mann-Whitney U over raw samples; others: paired t over seeds) and larger than it
       floors,
       acknowledged,
       history: strs(p, 'history').map(load),
+      withoutHistory: flag(p, 'within-run') ? 'within-run' : 'unjudged',
     })
     const md = gateToMarkdown(result, { baseline: baseDir, candidate: candDir })
     const out = str(p, 'out')

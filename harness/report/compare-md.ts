@@ -66,7 +66,7 @@ export function gateToMarkdown(
       )
     if (unjudged.length > 0)
       lines.push(
-        `- no estimate of their run-to-run noise (no --history, too few measurement blocks): ${unjudged.map(what).join(', ')}`,
+        `- no estimate of their run-to-run noise (no --history runs of this machine, or too few measurement blocks for --within-run): ${unjudged.map(what).join(', ')}`,
       )
   }
   lines.push(

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { Rng } from '../run/rng.ts'
 import { RECORD_SCHEMA_VERSION, type TrialRecord } from '../store/record.ts'
 import {
+  type GateOptions,
   historyNoise,
   measurementBlocks,
   noiseFloor,
@@ -10,6 +11,10 @@ import {
   relativeToBaseline,
   withinRunNoise,
 } from './regression.ts'
+
+/** The gate with within-run floors (what most tests here exercise); the CLI default is `unjudged`. */
+const gate = (a: readonly TrialRecord[], b: readonly TrialRecord[], options: GateOptions = {}) =>
+  regressionGate(a, b, { withoutHistory: 'within-run', ...options })
 
 /** Records of one run: subjects × 3 seeds, a timed metric (lognormal noise) and an accuracy. */
 function run(
@@ -62,15 +67,15 @@ function run(
   return out
 }
 
-test('regressionGate() finds no regression between two A/A runs', () => {
-  const r = regressionGate(run(1), run(2))
+test('gate() finds no regression between two A/A runs', () => {
+  const r = gate(run(1), run(2))
   assert.equal(r.regressions, 0)
   assert.equal(r.comparisons.length, 6)
   assert.ok(r.timedGeomean && Math.abs(r.timedGeomean.geomean - 1) < 0.02)
 })
 
-test('regressionGate() flags exactly the subject slowed down by 30%', () => {
-  const r = regressionGate(run(1), run(2, { b: 0.3 }))
+test('gate() flags exactly the subject slowed down by 30%', () => {
+  const r = gate(run(1), run(2, { b: 0.3 }))
   const flagged = r.comparisons.filter((c) => c.verdict === 'regressed')
   assert.deepEqual(
     flagged.map((c) => [c.subject, c.metric]),
@@ -91,11 +96,11 @@ test('interference that adds time to some calls is not a regression; a slower co
     const samples = m.samples.map((x) => (rng.next() < 0.4 ? x * (1.5 + 1.5 * rng.next()) : x))
     return { ...r, metrics: { ...r.metrics, latency_ms: { ...m, samples } } }
   })
-  const quiet = regressionGate(run(1), loaded)
+  const quiet = gate(run(1), loaded)
   const b = quiet.comparisons.find((c) => c.subject === 'b' && c.metric === 'latency_ms')
   assert.equal(b?.verdict, 'unchanged')
   assert.ok(b && Math.abs(b.ratio - 1) < 0.03, `10th-percentile ratio ${b?.ratio}`)
-  const slower = regressionGate(run(1), run(2, { b: 0.3 }))
+  const slower = gate(run(1), run(2, { b: 0.3 }))
   assert.equal(
     slower.comparisons.find((c) => c.subject === 'b' && c.metric === 'latency_ms')?.verdict,
     'regressed',
@@ -103,11 +108,11 @@ test('interference that adds time to some calls is not a regression; a slower co
 })
 
 test('a significant change smaller than its floor is not a regression', () => {
-  const r = regressionGate(run(1), run(2, { a: 0.03 }))
+  const r = gate(run(1), run(2, { a: 0.03 }))
   const a = r.comparisons.find((c) => c.subject === 'a' && c.metric === 'latency_ms')
   assert.ok(a && a.p < 0.01, 'a 3% shift over 600 samples is significant')
   assert.equal(a?.verdict, 'unchanged')
-  const strict = regressionGate(run(1), run(2, { a: 0.03 }), { floors: { latency_ms: 0.01 } })
+  const strict = gate(run(1), run(2, { a: 0.03 }), { floors: { latency_ms: 0.01 } })
   assert.equal(
     strict.comparisons.find((c) => c.subject === 'a' && c.metric === 'latency_ms')?.verdict,
     'regressed',
@@ -115,11 +120,11 @@ test('a significant change smaller than its floor is not a regression', () => {
 })
 
 test('an accuracy drop is compared over seeds, and an acknowledged regression does not fail', () => {
-  const r = regressionGate(run(1), run(2, {}, { c: 0.05 }))
+  const r = gate(run(1), run(2, {}, { c: 0.05 }))
   const c = r.comparisons.find((x) => x.subject === 'c' && x.metric === 'accuracy')
   assert.equal(c?.test, 'paired-t')
   assert.equal(c?.verdict, 'regressed')
-  const acked = regressionGate(run(1), run(2, {}, { c: 0.05 }), {
+  const acked = gate(run(1), run(2, {}, { c: 0.05 }), {
     acknowledged: [{ subject: 'c', metric: 'accuracy', reason: 'new loss, tracked in #12' }],
   })
   assert.equal(acked.regressions, 0)
@@ -176,11 +181,11 @@ test('floors from A/A history absorb run-to-run shifts that samples call signifi
     })
   }
   const history = [1, 2, 3, 4, 5, 6].map((s) => withShift(s))
-  const naive = regressionGate(withShift(7), withShift(8), {
+  const naive = gate(withShift(7), withShift(8), {
     defaultTimedFloor: 0.02,
-    withinRunFloors: false,
+    withoutHistory: 'default-floor',
   })
-  const gated = regressionGate(withShift(7), withShift(8), { history, defaultTimedFloor: 0.02 })
+  const gated = gate(withShift(7), withShift(8), { history, defaultTimedFloor: 0.02 })
   const timed = gated.comparisons.filter((c) => c.metric === 'latency_ms')
   assert.ok(
     naive.comparisons.some((c) => c.metric === 'latency_ms' && c.verdict === 'regressed'),
@@ -188,14 +193,14 @@ test('floors from A/A history absorb run-to-run shifts that samples call signifi
   )
   assert.equal(gated.regressions, 0)
   assert.ok(timed.every((c) => c.floorSource === 'history' && c.floorRuns === 6))
-  const slow = regressionGate(withShift(7), withShift(8, { b: 0.3 }), { history })
+  const slow = gate(withShift(7), withShift(8, { b: 0.3 }), { history })
   assert.deepEqual(
     slow.comparisons.filter((c) => c.verdict === 'regressed').map((c) => [c.subject, c.metric]),
     [['b', 'latency_ms']],
   )
   // A group that history never saw falls back to the metric's noise pooled over groups.
   const withoutC = history.map((h) => h.filter((x) => x.subject.id !== 'c'))
-  const c = regressionGate(withShift(7), withShift(8), { history: withoutC }).comparisons.find(
+  const c = gate(withShift(7), withShift(8), { history: withoutC }).comparisons.find(
     (x) => x.subject === 'c' && x.metric === 'latency_ms',
   )
   const pooled = historyNoise(withoutC).metric.latency_ms
@@ -206,9 +211,9 @@ test('floors from A/A history absorb run-to-run shifts that samples call signifi
 test('relativeToBaseline() cancels drift that moves every subject, and keeps a change of one', () => {
   const baselines = { s: 'a' }
   const drift = { a: 0.2, b: 0.2, c: 0.2 }
-  const absolute = regressionGate(run(1), run(2, drift))
+  const absolute = gate(run(1), run(2, drift))
   assert.ok(absolute.regressions >= 2, 'a 20% drift of the machine looks like regressions')
-  const relative = regressionGate(
+  const relative = gate(
     relativeToBaseline(run(1), baselines),
     relativeToBaseline(run(2, drift), baselines),
   )
@@ -217,7 +222,7 @@ test('relativeToBaseline() cancels drift that moves every subject, and keeps a c
     relative.comparisons.every((c) => c.subject !== 'a'),
     'the yardstick is not gated',
   )
-  const slowB = regressionGate(
+  const slowB = gate(
     relativeToBaseline(run(1), baselines),
     relativeToBaseline(run(2, { a: 0.2, b: 0.56, c: 0.2 }), baselines),
   )
@@ -229,7 +234,7 @@ test('relativeToBaseline() cancels drift that moves every subject, and keeps a c
 
 test('history runs of another environment are left out of the floors, and said so', () => {
   const elsewhere = [run(3), run(4)].map((h) => h.map((r) => ({ ...r, envHash: 'other' })))
-  const r = regressionGate(run(1), run(2), { history: elsewhere })
+  const r = gate(run(1), run(2), { history: elsewhere })
   assert.ok(r.skipped.some((s) => s.what === '2 history runs' && s.why.includes('environment')))
   assert.ok(r.comparisons.every((c) => c.floorSource !== 'history'))
 })
@@ -288,12 +293,12 @@ test('without history, within-run floors keep A/A run-level noise quiet and stil
   for (let i = 0; i < 10; i++) {
     const a = noisyRun(2 * i)
     const b = noisyRun(2 * i + 1)
-    before += regressionGate(a, b, { withinRunFloors: false }).regressions
-    after += regressionGate(a, b).regressions
+    before += gate(a, b, { withoutHistory: 'default-floor' }).regressions
+    after += gate(a, b).regressions
   }
   assert.ok(before >= 3, `the default floor cries wolf on round-level noise (${before})`)
   assert.equal(after, 0)
-  const slow = regressionGate(noisyRun(100), noisyRun(101, 1.0))
+  const slow = gate(noisyRun(100), noisyRun(101, 1.0))
   const b = slow.comparisons.find((c) => c.subject === 'b' && c.metric === 'latency_ms')
   assert.equal(b?.verdict, 'regressed')
   assert.equal(b?.floorSource, 'within-run')
@@ -311,13 +316,30 @@ test('a timed metric with no history and no blocks is unjudged, never a regressi
         const samples = [...(m.samples ?? [])].sort((x, y) => x - y)
         return { ...r, metrics: { ...r.metrics, latency_ms: { ...m, samples } } }
       })
-  const r = regressionGate(sortedRun(1), sortedRun(2, { b: 0.5 }))
+  const r = gate(sortedRun(1), sortedRun(2, { b: 0.5 }))
   const timed = r.comparisons.filter((c) => c.metric === 'latency_ms')
   assert.ok(timed.every((c) => c.verdict === 'unjudged'))
   assert.equal(r.regressions, 0)
   // An explicit floor still judges it.
-  const judged = regressionGate(sortedRun(1), sortedRun(2, { b: 0.5 }), {
+  const judged = gate(sortedRun(1), sortedRun(2, { b: 0.5 }), {
     floors: { latency_ms: 0.1 },
   })
   assert.equal(judged.regressions, 1)
+})
+
+test('by default, without history a timed change is unjudged and only the other metrics can fail', () => {
+  const r = regressionGate(run(1), run(2, { b: 0.5 }, { c: 0.05 }))
+  const timed = r.comparisons.filter((c) => c.metric === 'latency_ms')
+  assert.ok(timed.length > 0 && timed.every((c) => c.verdict === 'unjudged'))
+  assert.deepEqual(
+    r.comparisons.filter((c) => c.verdict === 'regressed').map((c) => [c.subject, c.metric]),
+    [['c', 'accuracy']],
+  )
+  // With history the same slowdown is judged (and caught).
+  const history = [run(3), run(4), run(5), run(6)]
+  const judged = regressionGate(run(1), run(2, { b: 0.5 }), { history })
+  assert.equal(
+    judged.comparisons.find((c) => c.subject === 'b' && c.metric === 'latency_ms')?.verdict,
+    'regressed',
+  )
 })

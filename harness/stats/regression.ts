@@ -38,11 +38,16 @@ export interface GateOptions {
   /** Subject params that are not part of a trial's identity here (test-only knobs). */
   ignoreParams?: readonly string[]
   /**
-   * Without history for a timed metric, estimate its run-to-run noise from the measurement
-   * blocks within the two runs ({@link withinRunNoise}); `false` restores the default floor there
-   * (the gate before within-run floors existed, which cries wolf on A/A noise). @default true
+   * What a timed metric without history is judged against. `unjudged`: nothing; it is reported,
+   * never failing the gate, because two runs are two processes and the noise between processes
+   * cannot be estimated from one of each (smoke dense-inference A/A pairs on a quiet 2-core
+   * machine: sd of log(10th percentile) 0.15–0.3 between fresh processes, as large as a 30%
+   * slowdown; blocks inside a run see a fraction of it). `within-run`: a floor from the
+   * measurement blocks within the two runs ({@link withinRunNoise}), which catches large changes
+   * and raises false alarms on process noise. `default-floor`: the default floor alone (the gate
+   * before either existed). @default 'unjudged'
    */
-  withinRunFloors?: boolean
+  withoutHistory?: 'unjudged' | 'within-run' | 'default-floor'
 }
 
 export interface Acknowledgement {
@@ -52,7 +57,7 @@ export interface Acknowledgement {
   reason: string
 }
 
-/** `unjudged`: a timed metric whose run-to-run noise nothing tells; never fails the gate. */
+/** `unjudged`: a timed metric whose run-to-run noise nothing tells (no history); never fails the gate. */
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'acknowledged' | 'unjudged'
 
 export interface MetricComparison {
@@ -417,7 +422,9 @@ export function regressionGate(
           floor = Math.max(floor, noiseFloor(noise, alpha))
           floorSource = 'history'
           floorRuns = noise.runs
-        } else if (timed && (options.withinRunFloors ?? true)) {
+        } else if (timed && (options.withoutHistory ?? 'unjudged') === 'unjudged') {
+          unjudged = true
+        } else if (timed && options.withoutHistory === 'within-run') {
           const within = withinRunNoise(bm.samples, cm.samples)
           if (within !== undefined) {
             floor = Math.max(floor, noiseFloor(within, alpha))
