@@ -15,6 +15,8 @@ export const DEFAULT_RUNS: readonly { suite: string; dir: string }[] = [
   { suite: 'sparse-mlp', dir: 'sparse-mlp' },
   { suite: 'sparse-encoder', dir: 'sparse-encoder' },
   { suite: 'pam', dir: 'pam' },
+  { suite: 'quantization', dir: 'quantization-default' },
+  { suite: 'margin', dir: 'margin-default' },
   { suite: 'qa', dir: 'qa-default' },
   { suite: 'gnn-centrality', dir: 'gnn-centrality' },
   { suite: 'hash-layers', dir: 'hash-layers-default' },
