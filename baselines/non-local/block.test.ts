@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { ParamStore } from '../../studies/segmentation/layers.ts'
-import { buildPerturbedHead, onnxHeadDeviation } from '../../studies/segmentation/onnx-check.ts'
+import { onnxExportDeviations } from '../../studies/segmentation/onnx-check.ts'
 import { buildNonLocal, nonLocalHead, nonLocalMacs, nonLocalParams } from './block.ts'
 
 test('nonLocalMacs() matches the brief table (C = 512, C′ = 256): 1.07 / 10.7 / 50.3 / 146 GMAC', () => {
@@ -31,28 +31,11 @@ test('non-local builds nonLocalParams() scalars and starts as the identity (BN �
 
 test('the ONNX export of non-local gives the tfjs output on onnxruntime-node (odd sizes, batch 2)', async () => {
   await initTfjs({ prefer: 'wasm' })
-  for (const widths of [
-    { channels: 8, inner: 4, nodes: 1 },
-    { channels: 32, inner: 16, nodes: 1 },
-  ])
-    for (const dims of [
-      { batch: 1, h: 16, w: 16 },
-      { batch: 1, h: 7, w: 5 },
-      { batch: 2, h: 3, w: 9 },
-    ]) {
-      const rng = new Rng(11)
-      const { store, block } = buildPerturbedHead(nonLocalHead, widths, dims, rng.fork('head'))
-      const { maxAbsError, maxAbs } = await onnxHeadDeviation(
-        block,
-        widths.channels,
-        dims,
-        rng.fork('x'),
-      )
-      assert.ok(maxAbs > 0.1, 'the output is not trivially small')
-      assert.ok(
-        maxAbsError <= 1e-4 * Math.max(1, maxAbs),
-        `C = ${widths.channels}, ${dims.batch}x${dims.h}x${dims.w}: |tfjs − ort| = ${maxAbsError} (scale ${maxAbs})`,
-      )
-      store.dispose()
-    }
+  for (const { label, maxAbsError, maxAbs } of await onnxExportDeviations(nonLocalHead)) {
+    assert.ok(maxAbs > 0.1, `${label}: the output is not trivially small`)
+    assert.ok(
+      maxAbsError <= 1e-4 * Math.max(1, maxAbs),
+      `${label}: |tfjs − ort| = ${maxAbsError} (scale ${maxAbs})`,
+    )
+  }
 })

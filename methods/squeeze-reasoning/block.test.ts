@@ -4,7 +4,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
 import { ParamStore } from '../../studies/segmentation/layers.ts'
-import { buildPerturbedHead, onnxHeadDeviation } from '../../studies/segmentation/onnx-check.ts'
+import {
+  buildPerturbedHead,
+  onnxExportDeviations,
+  onnxHeadDeviation,
+} from '../../studies/segmentation/onnx-check.ts'
 import { buildSqueezeReasoning, squeezeReasoningHead, srMacs, srParams } from './block.ts'
 
 const BRIEF = { channels: 512, inner: 256, nodes: 32 }
@@ -174,35 +178,16 @@ test('SR trains: every variable of the block gets a non-zero gradient', async ()
 
 test('the ONNX export of SR gives the tfjs output on onnxruntime-node (odd sizes, batch 2)', async () => {
   await initTfjs({ prefer: 'wasm' })
-  for (const widths of [
-    { channels: 8, inner: 4, nodes: 2 },
-    { channels: 32, inner: 16, nodes: 8 },
-  ])
-    for (const dims of [
-      { batch: 1, h: 16, w: 16 },
-      { batch: 1, h: 7, w: 5 },
-      { batch: 2, h: 3, w: 9 },
-    ]) {
-      const rng = new Rng(11)
-      const { store, block } = buildPerturbedHead(
-        squeezeReasoningHead,
-        widths,
-        dims,
-        rng.fork('head'),
-      )
-      const { maxAbsError, maxAbs } = await onnxHeadDeviation(
-        block,
-        widths.channels,
-        dims,
-        rng.fork('x'),
-      )
-      assert.ok(maxAbs > 0.1, 'the output is not trivially small')
-      assert.ok(
-        maxAbsError <= 1e-4 * Math.max(1, maxAbs),
-        `C = ${widths.channels}, ${dims.batch}x${dims.h}x${dims.w}: |tfjs − ort| = ${maxAbsError} (scale ${maxAbs})`,
-      )
-      store.dispose()
-    }
+  for (const { label, maxAbsError, maxAbs } of await onnxExportDeviations(
+    squeezeReasoningHead,
+    [2, 8],
+  )) {
+    assert.ok(maxAbs > 0.1, `${label}: the output is not trivially small`)
+    assert.ok(
+      maxAbsError <= 1e-4 * Math.max(1, maxAbs),
+      `${label}: |tfjs − ort| = ${maxAbsError} (scale ${maxAbs})`,
+    )
+  }
 })
 
 test('the ONNX comparison catches a weight that differs from the exported one', async () => {

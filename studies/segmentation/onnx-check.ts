@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as ort from 'onnxruntime-node'
 import { createOrtSession } from '../../harness/backends/onnx.ts'
-import type { Rng } from '../../harness/run/rng.ts'
+import { Rng } from '../../harness/run/rng.ts'
 import type { HeadBlock, HeadDef, HeadWidths } from './head.ts'
 import { ParamStore } from './layers.ts'
 import { exportHeadOnnx } from './onnx-head.ts'
@@ -84,4 +84,37 @@ export async function onnxHeadDeviation(
     x.dispose()
     await session.release()
   }
+}
+
+/** The shapes every head's export is checked on: square, odd, and batch 2. */
+const CHECK_DIMS: readonly HeadDims[] = [
+  { batch: 1, h: 16, w: 16 },
+  { batch: 1, h: 7, w: 5 },
+  { batch: 2, h: 3, w: 9 },
+]
+
+/**
+ * The export check over a narrow and a wide head (`nodes` where the head has graph nodes) and
+ * the shapes above, seeded: the deviations, each with a label for the failure message. A test
+ * asserts `maxAbsError ≤ 1e-4 · max(1, maxAbs)` and `maxAbs > 0.1` (the output is not trivially
+ * small) on every one.
+ */
+export async function onnxExportDeviations(
+  head: HeadDef,
+  nodes: readonly [number, number] = [1, 1],
+): Promise<{ label: string; maxAbsError: number; maxAbs: number }[]> {
+  const out: { label: string; maxAbsError: number; maxAbs: number }[] = []
+  const widthsList: HeadWidths[] = [
+    { channels: 8, inner: 4, nodes: nodes[0] },
+    { channels: 32, inner: 16, nodes: nodes[1] },
+  ]
+  for (const widths of widthsList)
+    for (const dims of CHECK_DIMS) {
+      const rng = new Rng(11)
+      const { store, block } = buildPerturbedHead(head, widths, dims, rng.fork('head'))
+      const d = await onnxHeadDeviation(block, widths.channels, dims, rng.fork('x'))
+      out.push({ label: `C = ${widths.channels}, ${dims.batch}x${dims.h}x${dims.w}`, ...d })
+      store.dispose()
+    }
+  return out
 }
