@@ -6,7 +6,7 @@
 #
 #   bash scripts/slurm-check.sh [suite|group...]      (default: dense-inference sparse-engine)
 #
-# The cluster's config, logs and runs live in /tmp/effbench-slurm.*; removed on a pass unless
+# The cluster's config, logs and runs live in $TMPDIR/effbench-slurm.* (default /tmp); removed on a pass unless
 # KEEP=1, kept on a failure.
 # Needs root (installs Debian's slurm-wlm and munge when missing, runs the daemons). Not part of
 # `npm test`: it took 91 s on this 2-core machine under load, most of it the three effbench runs. Exit 0 pass, 1 fail.
@@ -25,7 +25,7 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
   apt-get install -y -qq slurm-wlm munge >/dev/null
 fi
 
-work=$(mktemp -d /tmp/effbench-slurm.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/effbench-slurm.XXXXXX")
 host=$(hostname -s)
 passed=
 cleanup() {

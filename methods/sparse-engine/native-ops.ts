@@ -138,14 +138,20 @@ void attention(const float *restrict qkv, float *restrict out, float *restrict S
   }
 }
 
-/* X = LN(X)·γ + β over features, per token (the residual was added by the kernel's epilogue). */
-void layernorm(float *restrict X, const float *restrict g, const float *restrict b,
-               float *restrict tmp, int d, int T, float eps) {
+/* X = LN(X + A)·γ + β over features, per token; A may be NULL (the residual was then added by
+   the kernel's epilogue). One pass adds and sums, one takes the variance, one normalises. */
+static void ln_core(float *restrict X, const float *restrict A, const float *restrict g,
+                    const float *restrict b, float *restrict tmp, int d, int T, float eps) {
   float *mean = tmp, *var = tmp + T;
   for (int t = 0; t < T; t++) { mean[t] = 0.0f; var[t] = 0.0f; }
   for (int c = 0; c < d; c++) {
-    const float *x = X + (long)c * T;
-    for (int t = 0; t < T; t++) mean[t] += x[t];
+    float *x = X + (long)c * T;
+    if (A) {
+      const float *a = A + (long)c * T;
+      for (int t = 0; t < T; t++) { x[t] += a[t]; mean[t] += x[t]; }
+    } else {
+      for (int t = 0; t < T; t++) mean[t] += x[t];
+    }
   }
   for (int t = 0; t < T; t++) mean[t] /= (float)d;
   for (int c = 0; c < d; c++) {
@@ -160,26 +166,14 @@ void layernorm(float *restrict X, const float *restrict g, const float *restrict
   }
 }
 
+void layernorm(float *restrict X, const float *restrict g, const float *restrict b,
+               float *restrict tmp, int d, int T, float eps) {
+  ln_core(X, 0, g, b, tmp, d, T, eps);
+}
+
 void add_layernorm(float *restrict X, const float *restrict A, const float *restrict g,
                    const float *restrict b, float *restrict tmp, int d, int T, float eps) {
-  float *mean = tmp, *var = tmp + T;
-  for (int t = 0; t < T; t++) { mean[t] = 0.0f; var[t] = 0.0f; }
-  for (int c = 0; c < d; c++) {
-    float *x = X + (long)c * T;
-    const float *a = A + (long)c * T;
-    for (int t = 0; t < T; t++) { x[t] += a[t]; mean[t] += x[t]; }
-  }
-  for (int t = 0; t < T; t++) mean[t] /= (float)d;
-  for (int c = 0; c < d; c++) {
-    const float *x = X + (long)c * T;
-    for (int t = 0; t < T; t++) { float u = x[t] - mean[t]; var[t] += u * u; }
-  }
-  for (int t = 0; t < T; t++) var[t] = 1.0f / sqrtf(var[t] / (float)d + eps);
-  for (int c = 0; c < d; c++) {
-    float *x = X + (long)c * T;
-    float gc = g[c], bc = b[c];
-    for (int t = 0; t < T; t++) x[t] = (x[t] - mean[t]) * var[t] * gc + bc;
-  }
+  ln_core(X, A, g, b, tmp, d, T, eps);
 }
 `
 

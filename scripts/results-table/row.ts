@@ -44,10 +44,15 @@ export class Cells {
     return `${fmt(scale * m.mean, digits)} ± ${fmt(scale * m.sd, digits)}`
   }
 
+  /** The lowest per-seed value (a target met on every seed is met by it). */
+  lowest(q: Query): number {
+    return Math.min(...this.dir.metric(q).values)
+  }
+
   /** The lowest and highest per-seed value, `lo–hi` (one value when they agree). */
   range(q: Query, digits: number): string {
-    const xs = this.dir.metric(q).values
-    const [lo, hi] = [fmt(Math.min(...xs), digits), fmt(Math.max(...xs), digits)]
+    const lo = fmt(this.lowest(q), digits)
+    const hi = fmt(Math.max(...this.dir.metric(q).values), digits)
     return lo === hi ? lo : `${lo}–${hi}`
   }
 
