@@ -4,10 +4,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { hashOf } from '../hash.ts'
 
 export interface Environment {
@@ -74,19 +73,31 @@ function packageVersions(root: string): Record<string, string> {
   } catch {
     return out
   }
-  const require = createRequire(join(root, 'package.json'))
   const names = [
     ...Object.keys(pkg.dependencies ?? {}),
     ...Object.keys(pkg.optionalDependencies ?? {}),
   ].sort()
-  for (const name of names) {
-    try {
-      out[name] = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
-    } catch {
-      out[name] = 'not installed'
-    }
-  }
+  for (const name of names) out[name] = installedVersion(root, name) ?? 'not installed'
   return out
+}
+
+/**
+ * The version of `name` as Node would load it from `root`: the nearest node_modules/<name> up the
+ * tree. Read by path, not `require.resolve('<name>/package.json')`, which fails for packages whose
+ * `exports` do not list package.json (vega, tinybench, koffi, graphology: once "not installed").
+ */
+export function installedVersion(root: string, name: string): string | undefined {
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    const file = join(dir, 'node_modules', name, 'package.json')
+    if (existsSync(file)) {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')).version
+      } catch {
+        return undefined
+      }
+    }
+    if (dirname(dir) === dir) return undefined
+  }
 }
 
 export function collectEnvironment(root: string): Environment {
