@@ -29,6 +29,13 @@ const Params = ArmParams.extend({
    */
   miScale: z.enum(FEATURE_SCALES).default('max'),
   /**
+   * Scaling of each conv layer's max-pooled channel features before the KDE. 'max' (the dense
+   * layers' rule) makes their MI so small that the marginal rule at α_conv 0.01 deletes nearly
+   * every conv1 channel of LeNet-5 (results/reference/pam/lenet5-small); 'std' (unit mean
+   * standard deviation per layer) keeps the channels a task needs. @default 'std'
+   */
+  miScaleConv: z.enum(FEATURE_SCALES).default('std'),
+  /**
    * Irrelevance rule: the greedy joint set whose MI stays within α ('joint', the official code's
    * rule), or each neuron whose own MI is within α ('marginal'). The joint set's MI grows with
    * every neuron added, so it stops after a handful and leaves most neurons that are individually
@@ -49,6 +56,7 @@ const arm: ArmDef<Params> = {
     sigma2: p.sigma2,
     miSamples: p.miSamples,
     miScale: p.miScale,
+    miScaleConv: p.miScaleConv,
     irrelevance: p.irrelevance,
   }),
   async build({ pre, data, rng, fineTuneAndPrune }, p) {
@@ -62,6 +70,7 @@ const arm: ArmDef<Params> = {
         sigma2: p.sigma2,
         samples: p.miSamples,
         scale: p.miScale,
+        scaleConv: p.miScaleConv,
         rule: p.irrelevance,
       },
       rng,
