@@ -41,8 +41,11 @@ const Params = ArmParams.extend({
    * every neuron added, so it stops after a handful and leaves most neurons that are individually
    * uninformative for a task counted as relevant to it: the merged net comes out mostly shared
    * (C2 near 0 in the C1–C3 diagnosis) and every single task pays for it. The marginal rule fixes
-   * that on the MLP (results/reference/pam), but at the official conv α it deletes most of
-   * LeNet-5's conv1 channels and a task collapses, so it is not the default. @default 'joint'
+   * that on the MLP (results/reference/pam). On LeNet-5 it is not safe: with max-scaled conv
+   * features it deleted task B's every conv1 channel on 3 of 3 seeds, and with the conv layers
+   * calibrated (`miScaleConv` 'std') the max-scaled fc layers still lost B's neurons on 1 of 3
+   * seeds (B −73 points; results/reference/pam-lenet5-halves), so it is not the default.
+   * @default 'joint'
    */
   irrelevance: z.enum(IRRELEVANCE_RULES).default('joint'),
 }).strict()
