@@ -91,11 +91,12 @@ export default defineSuite({
               ...(a === 'mtz' ? { hessianSamples: 200, zipFineTune: 50 } : {}),
             },
             // The MLP only: the L1-gate pruner, the α sweep and LeNet-5 are in the paper profile.
-            // LeNet-5 does not fit 90 s here: the plain-TS LeNet-5 trains at ~150 examples/s on a
-            // quiet core (40/s measured at load 7), so pre-training two nets alone (3 epochs of
-            // ~1,500 rows each) takes ~60 s before any merging or pruning; one LeNet-5 seed of
-            // this profile had not finished its first arm after 14 min at load ~22
-            // (results/reference/pam/README.md).
+            // LeNet-5 does not fit 90 s here. With the tiled conv kernels (models/multitask/conv.ts,
+            // ~2× the earlier training throughput) a reduced LeNet-5 halves seed (train / calibration
+            // / test 2000 / 1000 / 1000, 8 rounds of 20 steps per task, 150 merge steps) still took
+            // 494–567 s of wall time at load 5–10, about 3 min per seed on a quiet machine, ~9 min
+            // for 3 seeds (results/reference/pam-lenet5-halves/README.md has the command); it stays
+            // in the paper profile.
             // PAM runs twice: the official joint irrelevance sets and the marginal rule (the fix
             // the C1–C3 diagnosis points to), so the report shows both.
             grid:

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Rng } from '../../harness/run/rng.ts'
 import { attachGates, foldGates } from '../pruning/l1-gate.ts'
-import { convForward, maxPool2 } from './conv.ts'
+import { convBackward, convForward, convPlanes, im2colT, maxPool2 } from './conv.ts'
 import { combinationFlops } from './cost.ts'
 import { compilePlan, runPlan } from './inference-plan.ts'
 import {
@@ -72,6 +72,137 @@ test('convForward() matches a nested-loop same-padding convolution', () => {
           const got = out[r * 60 + j * 20 + y * 4 + xx]!
           assert.ok(Math.abs(got - ref) < 1e-5, `r${r} c${j} (${y},${xx}): ${got} vs ${ref}`)
         }
+})
+
+/** Nested-loop same-padding conv of a layer (the plain reference): pre[r, j, y, x]. */
+function naiveConv(layer: MultiNet['hidden'][number], x: Float32Array, rows: number) {
+  const { kernel: k, inChannels: nc, height: H, width: W } = layer.conv!
+  const C = layer.outSize
+  const pad = k >> 1
+  const out = new Float64Array(rows * C * H * W)
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < C; j++)
+      for (let y = 0; y < H; y++)
+        for (let xx = 0; xx < W; xx++) {
+          let s = layer.b[j]!
+          for (let c = 0; c < nc; c++)
+            for (let ky = 0; ky < k; ky++)
+              for (let kx = 0; kx < k; kx++) {
+                const iy = y + ky - pad
+                const ix = xx + kx - pad
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue
+                s +=
+                  layer.w[((c * k + ky) * k + kx) * C + j]! * x[((r * nc + c) * H + iy) * W + ix]!
+              }
+          out[((r * C + j) * H + y) * W + xx] = s
+        }
+  return out
+}
+
+/** Nested-loop gradients of that conv for ∂pre = `g`: ∂w (masked), ∂b, ∂x. */
+function naiveConvGrad(
+  layer: MultiNet['hidden'][number],
+  x: Float32Array,
+  g: Float32Array,
+  rows: number,
+) {
+  const { kernel: k, inChannels: nc, height: H, width: W } = layer.conv!
+  const C = layer.outSize
+  const pad = k >> 1
+  const gw = new Float64Array(layer.w.length)
+  const gb = new Float64Array(C)
+  const gx = new Float64Array(x.length)
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < C; j++)
+      for (let y = 0; y < H; y++)
+        for (let xx = 0; xx < W; xx++) {
+          const d = g[((r * C + j) * H + y) * W + xx]!
+          gb[j]! += d
+          for (let c = 0; c < nc; c++)
+            for (let ky = 0; ky < k; ky++)
+              for (let kx = 0; kx < k; kx++) {
+                const iy = y + ky - pad
+                const ix = xx + kx - pad
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue
+                const wi = ((c * k + ky) * k + kx) * C + j
+                const xi = ((r * nc + c) * H + iy) * W + ix
+                if (layer.mask[wi] !== 0) gw[wi]! += d * x[xi]!
+                gx[xi]! += d * layer.w[wi]!
+              }
+        }
+  return { gw, gb, gx }
+}
+
+const close = (got: ArrayLike<number>, want: ArrayLike<number>, what: string) => {
+  assert.equal(got.length, want.length, what)
+  for (let i = 0; i < want.length; i++)
+    assert.ok(
+      Math.abs(got[i]! - want[i]!) < 1e-4 * (1 + Math.abs(want[i]!)),
+      `${what}[${i}]: ${got[i]} vs ${want[i]}`,
+    )
+}
+
+// Odd shapes: a 7×5 image (positions not a multiple of the 4-position tile), 3 input channels of
+// a merged net (block-diagonal mask, one deleted channel), 5×5 and 3×3 kernels.
+const oddLayer = (kernel: number) => {
+  const nets = [0, 1].map((t) =>
+    buildNet(
+      {
+        input: { height: 7, width: 5, channels: 1 },
+        conv: [
+          { channels: 3, kernel: 3, pool: false },
+          { channels: 5, kernel, pool: false },
+        ],
+        dense: [],
+      },
+      2,
+      new Rng(20 + t),
+    ),
+  )
+  const net = concatNets(nets, (t, l, j) =>
+    l === 1 && t === 1 && j === 2 ? DELETED : j === 0 ? SHARED : t,
+  )
+  const layer = net.hidden[1]!
+  const rng = new Rng(22)
+  for (let j = 0; j < layer.outSize; j++)
+    if (layer.part[j] !== DELETED) layer.b[j] = rng.next() - 0.5
+  return layer
+}
+
+for (const kernel of [3, 5])
+  test(`convForward() and convBackward() equal nested loops on a merged 7×5 layer, kernel ${kernel}`, () => {
+    const layer = oddLayer(kernel)
+    const shape = layer.conv!
+    const rows = 3
+    const x = images(rows, 6 * 35, 23).map((v, i) => (i % 4 === 0 ? 0 : v - 0.3))
+    close(convForward(layer, shape, x, rows), naiveConv(layer, x, rows), 'pre')
+    // A gradient that is zero at most positions, as after a ReLU and a max-pool.
+    const rng = new Rng(24)
+    const g = Float32Array.from({ length: rows * 10 * 35 }, () =>
+      rng.next() < 0.3 ? rng.next() - 0.5 : 0,
+    )
+    const dIn = new Float32Array(x.length)
+    const got = convBackward(layer, shape, x, g, rows, dIn)
+    const want = naiveConvGrad(layer, x, g, rows)
+    close(got.w, want.gw, '∂w')
+    close(got.b, want.gb, '∂b')
+    close(dIn, want.gx, '∂x')
+    for (let k = 0; k < layer.w.length; k++)
+      if (layer.mask[k] === 0) assert.equal(got.w[k], 0, `masked ∂w[${k}]`)
+  })
+
+test('convPlanes() over im2colT() (the inference path) equals convForward()', () => {
+  const layer = oddLayer(5)
+  const shape = layer.conv!
+  const x = images(2, 6 * 35, 25)
+  const P = 35
+  const cols = new Float32Array(layer.inSize * P)
+  const out = new Float32Array(2 * layer.outSize * P)
+  for (let r = 0; r < 2; r++) {
+    im2colT(x, r * 6 * P, shape, cols)
+    convPlanes(cols, layer.inSize, P, layer.w, layer.b, layer.outSize, out, r * layer.outSize * P)
+  }
+  close(convForward(layer, shape, x, 2), out, 'pre')
 })
 
 test('maxPool2() takes the maximum of each 2×2 window and drops an odd edge', () => {

@@ -5,9 +5,14 @@
  * loop runs over the H·W positions of a plane; zero weights (masked blocks of a merged net,
  * deleted channels) are skipped. Buffers are allocated once per call, never per element.
  *
- *   forward:  per example: im2colᵀ [K × H·W] ─ pre[j] = b_j + Σ_i w_ij·cols[i]   (planes [C × H·W])
- *   backward: per example: im2colᵀ again ─ ∂w_ij = Σ_pos cols[i]·∂pre[j] (allowed weights only),
- *             ∂b_j = Σ ∂pre[j], ∂cols[i] = Σ_j w_ij·∂pre[j] ─ col2im into ∂input
+ * The training kernels (convForward, convBackward) work per output position instead: a tile of
+ * four patches against the transposed weights (dot products over each channel's allowed rows),
+ * and a backward pass that visits only the (position, channel) pairs with a nonzero gradient.
+ *
+ *   inference (convPlanes): per example: im2colᵀ [K × H·W] ─ pre[j] = b_j + Σ_i w_ij·cols[i]
+ *   forward:  per 4 positions: 4 patches ─ per channel j: 4 dots with wᵀ[j] over its runs
+ *   backward: per position with a nonzero ∂pre: patch ─ ∂wᵀ[j] += d·patch, ∂patch += d·wᵀ[j]
+ *             (nonzero d only) ─ scatter ∂patch into ∂input; ∂b_j = Σ ∂pre[j]
  */
 import type { ConvShape, DenseLayer } from './net.ts'
 
@@ -50,31 +55,6 @@ export function im2colT(
   }
 }
 
-/** Adds transposed patch-matrix gradients back into the image gradient (adjoint of `im2colT`). */
-function col2imT(dCols: Float32Array, dx: Float32Array, offset: number, shape: ConvShape): void {
-  const { kernel: k, height: H, width: W, inChannels: nc } = shape
-  const pad = k >> 1
-  const P = H * W
-  for (let c = 0; c < nc; c++) {
-    const dst = offset + c * P
-    for (let ky = 0; ky < k; ky++)
-      for (let kx = 0; kx < k; kx++) {
-        const base = ((c * k + ky) * k + kx) * P
-        const dy = ky - pad
-        const ddx = kx - pad
-        const x0 = Math.max(0, -ddx)
-        const x1 = Math.min(W, W - ddx)
-        for (let y = 0; y < H; y++) {
-          const iy = y + dy
-          if (iy < 0 || iy >= H) continue
-          const row = base + y * W
-          const d = dst + iy * W + ddx
-          for (let xx = x0; xx < x1; xx++) dx[d + xx]! += dCols[row + xx]!
-        }
-      }
-  }
-}
-
 /** Patch rows of one example in row-major [H·W × K] order (the samples of MTZ's Hessian). */
 export function im2col(x: Float32Array, offset: number, shape: ConvShape, out: Float32Array): void {
   const P = shape.height * shape.width
@@ -111,7 +91,120 @@ export function convPlanes(
   }
 }
 
-/** Pre-activations [rows × C × H·W] of a conv layer on `rows` NCHW inputs. */
+/**
+ * Per output channel j, the runs of weight rows it may read as flat [start, end, ...] pairs (from
+ * the mask: a merged net's block-diagonal blocks and deleted channels are skipped).
+ */
+function outputRuns(layer: DenseLayer): Int32Array[] {
+  const { inSize: K, outSize: C, mask } = layer
+  const runs: Int32Array[] = []
+  const pairs: number[] = []
+  for (let j = 0; j < C; j++) {
+    pairs.length = 0
+    let i = 0
+    while (i < K) {
+      while (i < K && mask[i * C + j] === 0) i++
+      if (i >= K) break
+      const start = i
+      while (i < K && mask[i * C + j] !== 0) i++
+      pairs.push(start, i)
+    }
+    runs.push(Int32Array.from(pairs))
+  }
+  return runs
+}
+
+/** The weight matrix transposed, `wT[j·K + i]` = `w[i·C + j]`: one contiguous row per output. */
+function transposeWeights(layer: DenseLayer): Float32Array {
+  const { inSize: K, outSize: C, w } = layer
+  const wT = new Float32Array(K * C)
+  for (let i = 0; i < K; i++) for (let j = 0; j < C; j++) wT[j * K + i] = w[i * C + j]!
+  return wT
+}
+
+/**
+ * The patch of output position (y, x) of one example, `patch[i]` for i = (c·k + ky)·k + kx,
+ * zero outside the image.
+ */
+function gatherPatch(
+  x: Float32Array,
+  offset: number,
+  shape: ConvShape,
+  y: number,
+  xx: number,
+  patch: Float32Array,
+  at: number,
+): void {
+  const { kernel: k, height: H, width: W, inChannels: nc } = shape
+  const pad = k >> 1
+  let i = at
+  for (let c = 0; c < nc; c++) {
+    const src = offset + c * H * W
+    for (let ky = 0; ky < k; ky++) {
+      const iy = y + ky - pad
+      if (iy < 0 || iy >= H) {
+        patch.fill(0, i, i + k)
+        i += k
+        continue
+      }
+      const s = src + iy * W
+      for (let kx = 0; kx < k; kx++, i++) {
+        const ix = xx + kx - pad
+        patch[i] = ix >= 0 && ix < W ? x[s + ix]! : 0
+      }
+    }
+  }
+}
+
+/** Adds `dPatch` (the gradient of position (y, x)'s patch) into the image gradient (adjoint of `gatherPatch`). */
+function scatterPatch(
+  dPatch: Float32Array,
+  dx: Float32Array,
+  offset: number,
+  shape: ConvShape,
+  y: number,
+  xx: number,
+): void {
+  const { kernel: k, height: H, width: W, inChannels: nc } = shape
+  const pad = k >> 1
+  const x0 = Math.max(0, pad - xx)
+  const x1 = Math.min(k, W + pad - xx)
+  let i = 0
+  for (let c = 0; c < nc; c++) {
+    const dst = offset + c * H * W
+    for (let ky = 0; ky < k; ky++, i += k) {
+      const iy = y + ky - pad
+      if (iy < 0 || iy >= H) continue
+      const d = dst + iy * W + xx - pad
+      for (let kx = x0; kx < x1; kx++) dx[d + kx]! += dPatch[i + kx]!
+    }
+  }
+}
+
+/** Output positions computed together in the forward GEMM (each weight load serves four). */
+const TILE = 4
+
+/** Writes the first `n` of four sums at `out[d..d+3]`. */
+function store(
+  out: Float32Array,
+  d: number,
+  n: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+): void {
+  out[d] = s0
+  if (n > 1) out[d + 1] = s1
+  if (n > 2) out[d + 2] = s2
+  if (n > 3) out[d + 3] = s3
+}
+
+/**
+ * Pre-activations [rows × C × H·W] of a conv layer on `rows` NCHW inputs: per tile of 4 output
+ * positions, their patches (4·K values) and the transposed weights (C·K) stay in L1 while every
+ * output channel takes 4 dot products over its allowed rows.
+ */
 export function convForward(
   layer: DenseLayer,
   shape: ConvShape,
@@ -119,14 +212,87 @@ export function convForward(
   rows: number,
 ): Float32Array {
   const C = layer.outSize
-  const P = shape.height * shape.width
+  const { height: H, width: W } = shape
+  const P = H * W
   const K = layer.inSize
   const inStride = shape.inChannels * P
-  const cols = new Float32Array(K * P)
+  const wT = transposeWeights(layer)
+  const runs = outputRuns(layer)
+  const b = layer.b
+  const tile = new Float32Array(TILE * K)
+  // same[j]: channel j+1 reads exactly channel j's rows, so the pair shares one pass.
+  const same = runs.map((r, j) => {
+    const next = runs[j + 1]
+    return next !== undefined && next.length === r.length && r.every((v, q) => next[q] === v)
+  })
   const out = new Float32Array(rows * C * P)
   for (let r = 0; r < rows; r++) {
-    im2colT(x, r * inStride, shape, cols)
-    convPlanes(cols, K, P, layer.w, layer.b, C, out, r * C * P)
+    const off = r * inStride
+    const o = r * C * P
+    for (let p0 = 0; p0 < P; p0 += TILE) {
+      const n = Math.min(TILE, P - p0)
+      for (let t = 0; t < n; t++) {
+        const pos = p0 + t
+        gatherPatch(x, off, shape, (pos / W) | 0, pos % W, tile, t * K)
+      }
+      if (n < TILE) tile.fill(0, n * K)
+      let j = 0
+      while (j < C) {
+        const run = runs[j]!
+        const d = o + j * P + p0
+        const wj = j * K
+        if (j + 1 < C && same[j]) {
+          // Two channels that read the same rows: 8 sums per pass over the tile.
+          const b0 = b[j]!
+          const b1 = b[j + 1]!
+          let s0 = b0
+          let s1 = b0
+          let s2 = b0
+          let s3 = b0
+          let u0 = b1
+          let u1 = b1
+          let u2 = b1
+          let u3 = b1
+          const wk = wj + K
+          for (let q = 0; q < run.length; q += 2)
+            for (let i = run[q]!, end = run[q + 1]!; i < end; i++) {
+              const t0 = tile[i]!
+              const t1 = tile[K + i]!
+              const t2 = tile[2 * K + i]!
+              const t3 = tile[3 * K + i]!
+              const v = wT[wj + i]!
+              const u = wT[wk + i]!
+              s0 += v * t0
+              s1 += v * t1
+              s2 += v * t2
+              s3 += v * t3
+              u0 += u * t0
+              u1 += u * t1
+              u2 += u * t2
+              u3 += u * t3
+            }
+          store(out, d, n, s0, s1, s2, s3)
+          store(out, d + P, n, u0, u1, u2, u3)
+          j += 2
+          continue
+        }
+        const bj = b[j]!
+        let s0 = bj
+        let s1 = bj
+        let s2 = bj
+        let s3 = bj
+        for (let q = 0; q < run.length; q += 2)
+          for (let i = run[q]!, end = run[q + 1]!; i < end; i++) {
+            const v = wT[wj + i]!
+            s0 += v * tile[i]!
+            s1 += v * tile[K + i]!
+            s2 += v * tile[2 * K + i]!
+            s3 += v * tile[3 * K + i]!
+          }
+        store(out, d, n, s0, s1, s2, s3)
+        j++
+      }
+    }
   }
   return out
 }
@@ -134,7 +300,10 @@ export function convForward(
 /**
  * Weight and bias gradients of a conv layer from the pre-activation gradient `dPre`
  * [rows × C × H·W] (gradients of masked weights stay zero); adds the input gradient into `dIn`
- * when given.
+ * when given. After a ReLU and a max-pool most of `dPre` is zero, so the pass runs over output
+ * positions and skips every (position, channel) without gradient: only positions with one get
+ * their patch gathered, and each nonzero ∂pre adds d·patch into ∂w's row j and d·w's row j into
+ * the patch gradient, which is scattered back into ∂input.
  */
 export function convBackward(
   layer: DenseLayer,
@@ -145,55 +314,48 @@ export function convBackward(
   dIn: Float32Array | undefined,
 ): { w: Float32Array; b: Float32Array } {
   const C = layer.outSize
-  const P = shape.height * shape.width
+  const { height: H, width: W } = shape
+  const P = H * W
   const K = layer.inSize
-  const { w, mask } = layer
   const inStride = shape.inChannels * P
-  const gw = new Float32Array(w.length)
+  const wT = transposeWeights(layer)
+  const runs = outputRuns(layer)
+  const gwT = new Float32Array(K * C)
   const gb = new Float32Array(C)
-  const cols = new Float32Array(K * P)
-  const dCols = new Float32Array(K * P)
-  const live = new Uint8Array(C)
+  const patch = new Float32Array(K)
+  const dPatch = new Float32Array(K)
   for (let r = 0; r < rows; r++) {
     const o = r * C * P
-    let any = false
-    for (let j = 0; j < C; j++) {
-      let s = 0
-      let nz = 0
-      for (let pos = 0; pos < P; pos++) {
-        const v = dPre[o + j * P + pos]!
-        s += v
-        if (v !== 0) nz = 1
-      }
-      gb[j]! += s
-      live[j] = nz
-      if (nz) any = true
-    }
-    if (!any) continue
-    im2colT(input, r * inStride, shape, cols)
-    for (let i = 0; i < K; i++) {
-      const cb = i * P
+    const off = r * inStride
+    for (let pos = 0; pos < P; pos++) {
+      let any = false
       for (let j = 0; j < C; j++) {
-        if (!live[j] || mask[i * C + j] === 0) continue
-        const d = o + j * P
-        let s = 0
-        for (let pos = 0; pos < P; pos++) s += cols[cb + pos]! * dPre[d + pos]!
-        gw[i * C + j]! += s
+        const d = dPre[o + j * P + pos]!
+        if (d === 0) continue
+        gb[j]! += d
+        any = true
       }
-    }
-    if (!dIn) continue
-    dCols.fill(0)
-    for (let i = 0; i < K; i++) {
-      const cb = i * P
+      if (!any) continue
+      const y = (pos / W) | 0
+      const xx = pos % W
+      gatherPatch(input, off, shape, y, xx, patch, 0)
+      if (dIn) dPatch.fill(0)
       for (let j = 0; j < C; j++) {
-        const wv = w[i * C + j]!
-        if (wv === 0 || !live[j]) continue
-        const d = o + j * P
-        for (let pos = 0; pos < P; pos++) dCols[cb + pos]! += wv * dPre[d + pos]!
+        const d = dPre[o + j * P + pos]!
+        if (d === 0) continue
+        const run = runs[j]!
+        const wj = j * K
+        for (let q = 0; q < run.length; q += 2) {
+          const end = run[q + 1]!
+          for (let i = run[q]!; i < end; i++) gwT[wj + i]! += d * patch[i]!
+          if (dIn) for (let i = run[q]!; i < end; i++) dPatch[i]! += d * wT[wj + i]!
+        }
       }
+      if (dIn) scatterPatch(dPatch, dIn, off, shape, y, xx)
     }
-    col2imT(dCols, dIn, r * inStride, shape)
   }
+  const gw = new Float32Array(K * C)
+  for (let i = 0; i < K; i++) for (let j = 0; j < C; j++) gw[i * C + j] = gwT[j * K + i]!
   return { w: gw, b: gb }
 }
 
