@@ -100,7 +100,7 @@ function describeTuning(timings: TuneTiming[]): string {
   return timings
     .map((t) =>
       t.status === 'ok'
-        ? `${t.variant}: ${t.medianMs.toFixed(3)} ms`
+        ? `${t.variant}: ${t.medianMs.toFixed(3)} ms (score ${t.score.toFixed(3)})`
         : `${JSON.stringify(t.candidate)}: ${t.error}`,
     )
     .join('; ')
