@@ -2,8 +2,8 @@
  * Per-layer autotuning over a declared search space, with a selection rule meant to give the same
  * answer run after run on a loaded machine:
  *
- *   space     candidates in a fixed order, simplest first (fewer registers, no clustering, AVX2
- *             before AVX-512): `nativeSpace(isas)` / `defaultCandidates(target)`
+ *   space     candidates in a fixed, declared order: the default first, then the alternatives
+ *             (`nativeSpace(isas)` / `defaultCandidates(target)`)
  *   prepare   every candidate is generated and compiled (a failure is recorded, not fatal)
  *   time      `rounds` interleaved rounds after `warmup` untimed calls each: a round runs every
  *             candidate `burst` times (its sample: the fastest of the burst, which drops calls
@@ -12,13 +12,15 @@
  *             over that much scratch memory: the candidate runs with its code and data out of
  *             L2, as it does between other layers (and after onnxruntime in the interleaved
  *             rounds); warm back-to-back calls favour larger code that a network never keeps hot.
- *             `between` runs given work (the subject passes onnxruntime's dense layer) instead
+ *             `between` runs given work before every timed call instead (the subject passes
+ *             the onnxruntime dense layer the kernel replaces)
  *   score     per round, each candidate's sample over the round's sample of the first candidate
  *             (paired: load that hits the whole round cancels); the score is the median of
  *             these ratios over the rounds
  *   select    `selectStable`: the first candidate in the declared order whose score is within
- *             `tolerance` of the best; a later (more complex) candidate wins only when it is
- *             faster by more than the tolerance. No randomness (the activations are fixed)
+ *             `tolerance` (default 15%) of the best; a later candidate wins only when it is
+ *             faster than every earlier one by more than the tolerance. No randomness (the
+ *             activations are fixed)
  *
  * Tuning time (all prepares and timed runs) is reported apart from the chosen kernel's own
  * prepare time and its run time.
