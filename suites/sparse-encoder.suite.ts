@@ -3,8 +3,8 @@ import { defineSuite } from '../harness/spec/schema.ts'
 /**
  * SparseDNN end to end: the zoo's tiny encoder (d 768, ffn 3072, 12 heads, seq 128) with its
  * linear layers magnitude-pruned, run by the sparse engine (generated kernels, fused QKV, bias
- * and ReLU, residual adds in the Wo / W2 kernel epilogues, AVX-512 kernels with rows clustered
- * by shared columns where the CPU has AVX-512, dense attention through packed GEMMs) against the
+ * and ReLU, residual adds in the Wo / W2 kernel epilogues, AVX-512 kernels (24 x 1 tiles) with rows
+ * clustered by shared columns where the CPU has AVX-512, dense attention through packed GEMMs) against the
  * same blocks run dense in onnxruntime. The engine's `speedup` is measured interleaved with
  * onnxruntime in one trial; `breakdown` is the engine's per-operator time (profiled passes after
  * the timing, summed over blocks). `default` runs 90% and 95% (each point compiles 8 kernels);

@@ -11,6 +11,7 @@ const HIDE = [
   'tiles',
   'isa',
   'tuneReps',
+  'tuneEvictBytes',
   'reuseTuning',
   'diskCache',
   'interleaveOrt',

@@ -110,6 +110,9 @@ test('autoKBlocks() keeps a column tile of an X chunk within 16 KB', () => {
   assert.equal(autoKBlocks(768, 2), 3)
   assert.equal(autoKBlocks(768, 4), 6)
   assert.equal(autoKBlocks(96, 2), 1)
+  // Y of 3072 x 128 floats (1.5 MB) would be swept once per chunk: one chunk.
+  assert.equal(autoKBlocks(768, 2, 16, undefined, 3072 * 128 * 4), 1)
+  assert.equal(autoKBlocks(3072, 2, 16, undefined, 768 * 128 * 4), 24)
 })
 
 test('a native kernel left to pick its K chunks uses autoKBlocks and stays exact', {

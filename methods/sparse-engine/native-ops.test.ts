@@ -22,6 +22,8 @@ test('dense_gemm matches the reference with bias and ReLU, odd shapes', { skip }
     [9, 33, 37],
     [4, 16, 64],
     [13, 20, 35],
+    // Two full 32-column AVX-512 tiles, then six scalar columns.
+    [6, 12, 70],
   ] as const) {
     const w = randomDense(rng, M * K)
     const x = randomDense(rng, K * N)

@@ -4,8 +4,9 @@
  * Activations are feature-major (d x T: one row per feature, tokens contiguous), the layout of
  * the generated kernels' X and Y.
  *
- *   dense_gemm      Y = W·X (+bias, ReLU) on W packed by `packRows` (6-row blocks, k-major):
- *                   the kernel chosen for layers too dense to gain
+ *   dense_gemm      Y = W·X (+bias, ReLU) on W packed by `packRows` (6-row blocks, k-major),
+ *                   6 rows x 2 vectors of 16 lanes with AVX-512, 8 without: the kernel chosen
+ *                   for layers too dense to gain, and attention's two products
  *   attention       multi-head softmax(Qᵀ·K / √dh)·Vᵀ from a fused [Q; K; V] (3d x T) buffer,
  *                   both products through dense_gemm on packed heads, softmax vectorised
  *   add_layernorm   X = LN(X + A)·γ + β over features, per token (post-LN residual)
@@ -29,29 +30,49 @@ typedef int vi8 __attribute__((vector_size(32)));
 static inline v8 ld8(const float *p) { v8 v; memcpy(&v, p, 32); return v; }
 static inline void st8(float *p, v8 v) { memcpy(p, &v, 32); }
 
+/* The GEMM's vector: 16 lanes where the CPU has AVX-512 (twice the columns per FMA), else 8. */
+#if defined(__AVX512F__)
+#define GW 16
+#else
+#define GW 8
+#endif
+typedef float vg __attribute__((vector_size(GW * 4)));
+typedef int vgi __attribute__((vector_size(GW * 4)));
+/* Unaligned vector access through a may_alias type. */
+typedef float vgu __attribute__((vector_size(GW * 4), aligned(4), may_alias));
+static inline vg ldg(const float *p) { return *(const vgu *)p; }
+static inline void stg(float *p, vg v) { *(vgu *)p = v; }
+
 /* Y = W·X (+b, ReLU) with W packed by pack_rows: blocks of 6 rows, k-major inside a block.
- * Register tile 6 rows x 16 columns (12 accumulators); leftover columns go scalar. */
+ * Register tile 6 rows x 2 vectors (12 accumulators); leftover columns go scalar. The loops are
+ * vectorised by hand: GCC's -O3 vectoriser kept the two X vectors in stack slots inside the k
+ * loop here (20 loads per 12 FMAs; 52 GFLOP/s on 768 x 768 x 128 with AVX-512). */
+__attribute__((optimize("no-tree-vectorize")))
 void dense_gemm(const float *restrict Wp, const float *restrict X, float *restrict Y,
                 const float *restrict b, int M, int K, int N, int relu) {
-  int nv = N / 16 * 16;
+  int nv = N / (2 * GW) * (2 * GW);
   for (int i0 = 0; i0 < M; i0 += 6) {
     int rows = M - i0 < 6 ? M - i0 : 6;
     const float *wb = Wp + (long)i0 * K;
     float bias[6];
     for (int r = 0; r < 6; r++) bias[r] = (r < rows && b) ? b[i0 + r] : 0.0f;
-    for (int n0 = 0; n0 < nv; n0 += 16) {
-      v8 a[6][2];
-      for (int r = 0; r < 6; r++) { a[r][0] = (v8){} + bias[r]; a[r][1] = (v8){} + bias[r]; }
+    for (int n0 = 0; n0 < nv; n0 += 2 * GW) {
+#define ACC(r) vg a##r##0 = (vg){} + bias[r], a##r##1 = (vg){} + bias[r];
+      ACC(0) ACC(1) ACC(2) ACC(3) ACC(4) ACC(5)
+#undef ACC
       for (int k = 0; k < K; k++) {
-        v8 x0 = ld8(X + (long)k * N + n0), x1 = ld8(X + (long)k * N + n0 + 8);
+        vg x0 = ldg(X + (long)k * N + n0), x1 = ldg(X + (long)k * N + n0 + GW);
         const float *w = wb + (long)k * 6;
-        for (int r = 0; r < 6; r++) { a[r][0] += w[r] * x0; a[r][1] += w[r] * x1; }
+#define FMA(r) { vg wr = (vg){} + w[r]; a##r##0 += wr * x0; a##r##1 += wr * x1; }
+        FMA(0) FMA(1) FMA(2) FMA(3) FMA(4) FMA(5)
+#undef FMA
       }
+      vg a[6][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}, {a40, a41}, {a50, a51}};
       for (int r = 0; r < rows; r++)
         for (int v = 0; v < 2; v++) {
-          v8 y = a[r][v];
-          if (relu) y = (v8)((vi8)y & (y > (v8){}));
-          st8(Y + (long)(i0 + r) * N + n0 + 8 * v, y);
+          vg y = a[r][v];
+          if (relu) y = (vg)((vgi)y & (y > (vg){}));
+          stg(Y + (long)(i0 + r) * N + n0 + GW * v, y);
         }
     }
     for (int n = nv; n < N; n++)

@@ -52,7 +52,16 @@ const Params = z.strictObject({
   /** Candidate tiles; one is prepared directly, several are autotuned. @default per target */
   tiles: z.array(TileParam).min(1).optional(),
   /** Interleaved timed rounds over the candidates while tuning (median per candidate). */
-  tuneReps: z.number().int().min(1).default(7),
+  tuneReps: z.number().int().min(1).default(11),
+  /**
+   * Bytes of scratch memory written before every timed tuning call, so candidates are compared
+   * with their code and data out of L2, as they run between other layers and after onnxruntime.
+   */
+  tuneEvictBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(8 * 1024 * 1024),
   /**
    * Native only: the ISA of the default search space; `auto` = AVX-512 where the CPU has it,
    * else AVX2.
@@ -91,7 +100,7 @@ function describeTuning(timings: TuneTiming[]): string {
   return timings
     .map((t) =>
       t.status === 'ok'
-        ? `${t.variant}: ${t.medianMs.toFixed(3)} ms`
+        ? `${t.variant}: ${t.medianMs.toFixed(3)} ms (score ${t.score.toFixed(3)})`
         : `${JSON.stringify(t.candidate)}: ${t.error}`,
     )
     .join('; ')
@@ -156,6 +165,9 @@ function sparseSubject(
       const clock = () => ctx.now()
       let kernel: PreparedKernel | undefined
       let index = 0
+      // The dense layer this kernel replaces: run between tuning calls (candidates compete in the
+      // cache state a network leaves) and timed against the chosen kernel in alternating rounds.
+      const dense = which === 'native' && params.interleaveOrt ? await denseLayer(d, 1) : undefined
       try {
         const t0 = ctx.now()
         const prepare = (c: Candidate) => {
@@ -175,6 +187,7 @@ function sparseSubject(
               candidates,
               clock,
               reps: params.tuneReps,
+              ...(dense ? { between: () => dense.run() } : { evictBytes: params.tuneEvictBytes }),
             })
             kernel = tuned.kernel
             ctx.annotate('tuning', describeTuning(tuned.timings))
@@ -201,10 +214,7 @@ function sparseSubject(
         k.run(d.x, y)
         const error = maxRelativeError(y, d.expected)
         const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
-        const versus =
-          which === 'native' && params.interleaveOrt
-            ? await versusOrt(ctx, d, 1, () => k.run(d.x, y), params)
-            : {}
+        const versus = dense ? await versusOrt(ctx, d, dense, () => k.run(d.x, y), params) : {}
         return {
           ...timed,
           ...versus,
@@ -215,6 +225,7 @@ function sparseSubject(
         }
       } finally {
         kernel?.dispose()
+        await dense?.release()
         if (cacheDir !== undefined) rmSync(cacheDir, { recursive: true, force: true })
       }
     },
@@ -258,9 +269,13 @@ async function runSplit(
     await k.run(d.x, y)
     const error = maxRelativeError(y, d.expected)
     const timed = await spmmMetrics(() => k.run(d.x, y), params, d)
-    const versus = params.interleaveOrt
-      ? await versusOrt(ctx, d, 2, () => k.run(d.x, y), params)
-      : {}
+    const dense = params.interleaveOrt ? await denseLayer(d, 2) : undefined
+    let versus: Metrics = {}
+    try {
+      if (dense) versus = await versusOrt(ctx, d, dense, () => k.run(d.x, y), params)
+    } finally {
+      await dense?.release()
+    }
     return {
       ...timed,
       ...versus,
@@ -274,41 +289,54 @@ async function runSplit(
   }
 }
 
+/** onnxruntime dense relu(W·X + b) on the same W with its zeros, at `threads` intra-op threads. */
+interface DenseLayer {
+  /** One call on the trial's X (transposed to onnxruntime's layout once). */
+  run(): Promise<unknown>
+  /** Its output, row-major M x N. */
+  output(): Promise<Float32Array>
+  release(): Promise<void>
+}
+
+async function denseLayer(d: SparseMatmul, threads: number): Promise<DenseLayer> {
+  const { M, K, N } = d
+  const s = await createOrtSession(linearReluModel(d.w, d.bias, d, 'xtwt'), { threads })
+  const feeds = { x: new ort.Tensor('float32', transpose(d.x, K, N), [N, K]) }
+  return {
+    run: () => s.session.run(feeds),
+    output: async () => transpose((await s.session.run(feeds)).y?.data as Float32Array, N, M),
+    release: () => s.session.release(),
+  }
+}
+
 /**
- * The kernel and onnxruntime dense (W with its zeros as the prepacked B operand, `threads`
- * intra-op threads) in alternating rounds: `speedup` = median per-round ortᵢ / kernelᵢ with its
- * 95% interval, `ort_ms` and `ort_gflops` (dense, 2·M·K·N/t) from the same rounds.
+ * The kernel and onnxruntime dense (W with its zeros as the prepacked B operand) in alternating
+ * rounds: `speedup` = median per-round ortᵢ / kernelᵢ with its 95% interval, `ort_ms` and
+ * `ort_gflops` (dense, 2·M·K·N/t) from the same rounds.
  */
 async function versusOrt(
   ctx: TrialContext,
   d: SparseMatmul,
-  threads: number,
+  dense: DenseLayer,
   kernel: () => unknown,
   params: Params,
 ): Promise<Metrics> {
   const { M, K, N } = d
-  const s = await createOrtSession(linearReluModel(d.w, d.bias, d, 'xtwt'), { threads })
-  try {
-    const feeds = { x: new ort.Tensor('float32', transpose(d.x, K, N), [N, K]) }
-    const out = (await s.session.run(feeds)).y?.data as Float32Array
-    const ortError = maxRelativeError(transpose(out, N, M), d.expected)
-    const r = await timeInterleaved(kernel, () => s.session.run(feeds), {
-      timeMs: params.timeMs,
-      minSamples: Math.max(params.minSamples, 7),
-      now: () => ctx.now(),
-    })
-    const m = interleavedMetrics(r)
-    const ortMs = m.baseline_ms?.value ?? Number.NaN
-    return {
-      speedup: m.speedup as Metrics[string],
-      speedup_lo: m.speedup_lo as Metrics[string],
-      speedup_hi: m.speedup_hi as Metrics[string],
-      ort_ms: metric(ortMs, 'ms', 'lower', r.bMs),
-      ort_gflops: metric((2 * M * K * N) / (ortMs * 1e6), 'GFLOP/s', 'higher'),
-      ort_max_rel_err: metric(ortError, '', 'lower'),
-    }
-  } finally {
-    await s.session.release()
+  const ortError = maxRelativeError(await dense.output(), d.expected)
+  const r = await timeInterleaved(kernel, () => dense.run(), {
+    timeMs: params.timeMs,
+    minSamples: Math.max(params.minSamples, 7),
+    now: () => ctx.now(),
+  })
+  const m = interleavedMetrics(r)
+  const ortMs = m.baseline_ms?.value ?? Number.NaN
+  return {
+    speedup: m.speedup as Metrics[string],
+    speedup_lo: m.speedup_lo as Metrics[string],
+    speedup_hi: m.speedup_hi as Metrics[string],
+    ort_ms: metric(ortMs, 'ms', 'lower', r.bMs),
+    ort_gflops: metric((2 * M * K * N) / (ortMs * 1e6), 'GFLOP/s', 'higher'),
+    ort_max_rel_err: metric(ortError, '', 'lower'),
   }
 }
 

@@ -65,6 +65,8 @@ const tiles = [
   { rowBlock: 8, colVectors: 2, clusterRows: true },
   { rowBlock: 12, colVectors: 2, kBlocks: 2, clusterRows: true },
   { rowBlock: 3, colVectors: 3 },
+  // The AVX-512 default: 24 clustered rows of one vector (a full block and a short one at M 29).
+  { rowBlock: 24, colVectors: 1, kBlocks: 2, clusterRows: true },
 ]
 for (const { isa, skip } of isas)
   test(`generated ${isa} kernels match a float64 reference on odd shapes, with the residual epilogue`, {
