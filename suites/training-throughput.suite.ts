@@ -13,6 +13,13 @@ export default defineSuite({
       params: { backend: 'wasm' },
       grid: { model: ['mlp', 'lenet5'] },
     },
+    // LeNet-5 data-parallel over two threads (this one and a worker with its own wasm backend),
+    // each taking half of every mini-batch of 64: beside the wasm arm's one thread (issue 24).
+    {
+      name: 'tfjs-training',
+      id: 'wasm-dp',
+      params: { backend: 'wasm', model: 'lenet5', workers: 2 },
+    },
     // The pure-JS backend is two orders of magnitude slower on convolutions: the mlp only, on
     // the first 1,000 digits (throughput is per sample, so it stays comparable).
     {
@@ -36,6 +43,7 @@ export default defineSuite({
       datasets: { mnist: { params: { train: 256, calibration: 0, test: 128 } } },
       subjects: {
         wasm: { params: { epochs: 1 } },
+        'wasm-dp': { params: { epochs: 1 } },
         cpu: { params: { epochs: 1 } },
         node: { params: { epochs: 1 } },
       },
@@ -50,12 +58,15 @@ export default defineSuite({
       datasets: { mnist: { params: { train: 8000, calibration: 0, test: 2000 } } },
       subjects: {
         wasm: { params: { epochs: 4 } },
+        'wasm-dp': { params: { epochs: 4 } },
         node: { params: { epochs: 4 } },
         cpu: { params: { epochs: 2, trainLimit: 1000 } },
       },
     },
   },
-  tables: [{ name: 'throughput', metrics: ['samples_per_s', 'test_accuracy', 'train_s'] }],
+  tables: [
+    { name: 'throughput', metrics: ['samples_per_s', 'test_accuracy', 'train_s', 'setup_s'] },
+  ],
   figures: [
     {
       name: 'samples-per-s',
