@@ -68,6 +68,13 @@ export class Replica {
 
   /** Gradient of the mean loss over the training rows `indices` (no update). */
   gradient(indices: Int32Array): ShardGradient {
+    // tf.gather does not check bounds on wasm: a bad row would train on garbage silently.
+    const rows = this.x.shape[0] as number
+    for (const r of indices)
+      if (!(r >= 0 && r < rows))
+        throw new RangeError(
+          `Cannot compute a gradient: row ${r} is outside the ${rows} training rows`,
+        )
     const grads = new Float32Array(this.size)
     const idx = tf.tensor1d(indices, 'int32')
     const xb = tf.gather(this.x, idx)

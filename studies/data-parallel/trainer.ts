@@ -73,8 +73,15 @@ class WorkerReplica {
     })
   }
 
-  async close(): Promise<void> {
+  /** Terminates the thread; a request still waiting rejects with `reason`. */
+  async close(reason?: unknown): Promise<void> {
     this.closed = true
+    const error =
+      reason instanceof Error
+        ? reason
+        : new Error(`Cannot train data-parallel: worker ${this.index} was closed`)
+    this.failure ??= error
+    for (const w of this.waiting.splice(0)) w.reject(error)
     await this.worker.terminate()
   }
 }
@@ -129,11 +136,12 @@ export class DataParallel {
       throw new RangeError(
         `Cannot train data-parallel: replicas must be >= 1, got ${options.replicas}`,
       )
+    options.signal?.throwIfAborted()
     const local = new Replica(spec, x, y)
     const workers = Array.from({ length: options.replicas - 1 }, (_, i) => new WorkerReplica(i + 1))
     const dp = new DataParallel(local, workers, options.signal)
     try {
-      const onAbort = () => void dp.close()
+      const onAbort = () => void dp.close(options.signal?.reason)
       options.signal?.addEventListener('abort', onAbort, { once: true })
       try {
         const data = workers.length > 0 ? share(x, y) : undefined
@@ -237,9 +245,12 @@ export class DataParallel {
     return [this.local.weights(), ...others.map((m) => expect(m, 'weights').weights)]
   }
 
-  /** Terminates the workers (replica 0 stays the caller's: `local.dispose()` frees it). */
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()))
+  /**
+   * Terminates the workers (replica 0 stays the caller's: `local.dispose()` frees it); a step
+   * still waiting on a worker rejects with `reason`.
+   */
+  async close(reason?: unknown): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(reason)))
   }
 }
 
