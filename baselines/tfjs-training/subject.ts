@@ -64,10 +64,7 @@ export const tfjsTraining: SubjectDef<z.output<typeof Params>, ImageDataset> = {
     const initRng = rng.fork('init')
     const layout = params.model === 'mlp' ? 'flat' : 'nhwc'
     const limit = Math.min(params.trainLimit ?? data.train.n, data.train.n)
-    const tr = toTensors(
-      limit < data.train.n ? selectRows(data.train, range(limit)) : data.train,
-      layout,
-    )
+    const split = limit < data.train.n ? selectRows(data.train, range(limit)) : data.train
     const te = toTensors(data.test, layout)
     const onEpoch = (log: { epoch: number }) =>
       ctx.progress.update(log.epoch, params.epochs, `${params.model} epoch`)
@@ -86,8 +83,14 @@ export const tfjsTraining: SubjectDef<z.output<typeof Params>, ImageDataset> = {
             optimizer: 'adam',
             learningRate: params.learningRate,
           },
-          tr.x,
-          tr.y,
+          {
+            x: split.images,
+            xShape:
+              layout === 'flat'
+                ? [limit, split.height * split.width * split.channels]
+                : [limit, split.height, split.width, split.channels],
+            y: split.labels,
+          },
           { replicas: workers, backend: params.backend, signal: ctx.signal },
         )
         const setupS = (ctx.now() - t0) / 1000
@@ -113,6 +116,7 @@ export const tfjsTraining: SubjectDef<z.output<typeof Params>, ImageDataset> = {
           dp.local.dispose()
         }
       }
+      const tr = toTensors(split, layout)
       const { model } = buildClassifier(params.model, data, initRng)
       try {
         const result = await train(model, tr.x, tr.y, {
@@ -134,9 +138,10 @@ export const tfjsTraining: SubjectDef<z.output<typeof Params>, ImageDataset> = {
         }
       } finally {
         model.dispose()
+        tf.dispose([tr.x, tr.y])
       }
     } finally {
-      tf.dispose([tr.x, tr.y, te.x, te.y])
+      tf.dispose([te.x, te.y])
     }
   },
 }

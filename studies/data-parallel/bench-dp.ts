@@ -43,7 +43,14 @@ async function single(): Promise<number> {
 
 const pools = new Map<number, DataParallel>()
 for (const k of [1, 2])
-  pools.set(k, await DataParallel.start(spec, x, y, { replicas: k, backend: 'wasm' }))
+  pools.set(
+    k,
+    await DataParallel.start(
+      spec,
+      { x: data.train.images, xShape: x.shape, y: data.train.labels },
+      { replicas: k, backend: 'wasm' },
+    ),
+  )
 
 async function parallel(k: number): Promise<number> {
   const dp = pools.get(k) as DataParallel

@@ -1,16 +1,9 @@
 /** Messages between the data-parallel trainer (main thread) and its worker replicas. */
 import type { TfjsPreference } from '../../harness/backends/tfjs.ts'
-import type { ReplicaSpec } from './replica.ts'
-
-/** The training set as flat arrays, shared by every worker (SharedArrayBuffer-backed). */
-export interface SharedTrainingSet {
-  x: Float32Array
-  xShape: number[]
-  y: Int32Array
-}
+import type { ReplicaSpec, TrainingArrays } from './replica.ts'
 
 export type ToWorker =
-  | { type: 'init'; spec: ReplicaSpec; backend: TfjsPreference; data: SharedTrainingSet }
+  | { type: 'init'; spec: ReplicaSpec; backend: TfjsPreference; data: TrainingArrays }
   /** Compute the gradient on these training rows and reply with it. */
   | { type: 'gradient'; indices: Int32Array }
   /** Apply this averaged gradient (no reply). */

@@ -1,14 +1,26 @@
 /**
- * One replica of data-parallel training: a zoo classifier built from a seed, its optimizer, and
- * the training set as tensors on this thread's tfjs backend. The calling thread holds replica 0;
- * each worker thread holds one more (see trainer.ts). Every replica applies the same averaged
- * gradient with its own optimizer, so the replicas stay identical bit for bit.
+ * One replica of data-parallel training: a zoo classifier built from a seed on this thread's
+ * tfjs backend, its flat parameters and optimizer (flat-optimizer.ts), and the training set as
+ * flat arrays (shared between threads). The calling thread holds replica 0; each worker thread
+ * holds one more (see trainer.ts). Every replica applies the same averaged gradient with its
+ * own optimizer, so the replicas stay identical bit for bit.
+ *
+ * A mini-batch shard is copied out of the flat arrays (tf.gather of 32 images costs about a
+ * millisecond on wasm; a copy, microseconds).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { Rng } from '../../harness/run/rng.ts'
 import { lossFunction } from '../../models/train.ts'
 import { buildClassifier } from '../../models/trained-classifier.ts'
+import { type FlatOptimizer, flatAdam, flatSgd } from './flat-optimizer.ts'
+
+/** The training set as flat arrays: x row-major [n, ...xShape.slice(1)], y integer labels. */
+export interface TrainingArrays {
+  x: Float32Array
+  xShape: number[]
+  y: Int32Array
+}
 
 /** What every replica builds: the same network from the same seed, the same optimizer. */
 export interface ReplicaSpec {
@@ -43,14 +55,23 @@ export class Replica {
   /** Total number of trainable values (the length of a flat gradient). */
   readonly size: number
   private readonly offsets: number[]
-  private readonly optimizer: tf.Optimizer
+  /** The trainable values, flattened; the variables are written from it after each step. */
+  private readonly params: Float32Array
+  private readonly optimizer: FlatOptimizer
   private readonly lossFn = lossFunction('softmax-cross-entropy')
+  private readonly rows: number
+  private readonly rowSize: number
 
   constructor(
     spec: ReplicaSpec,
-    private readonly x: tf.Tensor,
-    private readonly y: tf.Tensor,
+    private readonly data: TrainingArrays,
   ) {
+    this.rows = data.xShape[0] ?? 0
+    this.rowSize = this.rows > 0 ? data.x.length / this.rows : 0
+    if (data.y.length !== this.rows || !Number.isInteger(this.rowSize))
+      throw new TypeError(
+        `Cannot build a replica: x of shape [${data.xShape}] holds ${data.x.length} values and y ${data.y.length} labels`,
+      )
     const built = buildClassifier(spec.model, spec, new Rng(spec.initSeed), spec.hidden)
     this.model = built.model
     this.layout = built.layout
@@ -62,23 +83,32 @@ export class Replica {
       size += v.size
     }
     this.size = size
+    this.params = new Float32Array(size)
+    this.variables.forEach((v, i) => {
+      this.params.set(v.dataSync() as Float32Array, this.offsets[i])
+    })
     this.optimizer =
-      spec.optimizer === 'adam' ? tf.train.adam(spec.learningRate) : tf.train.sgd(spec.learningRate)
+      spec.optimizer === 'adam' ? flatAdam(size, spec.learningRate) : flatSgd(spec.learningRate)
   }
 
   /** Gradient of the mean loss over the training rows `indices` (no update). */
   gradient(indices: Int32Array): ShardGradient {
-    // tf.gather does not check bounds on wasm: a bad row would train on garbage silently.
-    const rows = this.x.shape[0] as number
-    for (const r of indices)
-      if (!(r >= 0 && r < rows))
+    const k = indices.length
+    const xs = new Float32Array(k * this.rowSize)
+    const ys = new Int32Array(k)
+    for (let i = 0; i < k; i++) {
+      const r = indices[i] as number
+      // A bad row would otherwise train on garbage silently.
+      if (!(r >= 0 && r < this.rows))
         throw new RangeError(
-          `Cannot compute a gradient: row ${r} is outside the ${rows} training rows`,
+          `Cannot compute a gradient: row ${r} is outside the ${this.rows} training rows`,
         )
+      xs.set(this.data.x.subarray(r * this.rowSize, (r + 1) * this.rowSize), i * this.rowSize)
+      ys[i] = this.data.y[r] as number
+    }
+    const xb = tf.tensor(xs, [k, ...this.data.xShape.slice(1)], 'float32')
+    const yb = tf.tensor1d(ys, 'int32')
     const grads = new Float32Array(this.size)
-    const idx = tf.tensor1d(indices, 'int32')
-    const xb = tf.gather(this.x, idx)
-    const yb = tf.gather(this.y, idx)
     let correctT: tf.Scalar | undefined
     const { value, grads: named } = tf.variableGrads(() => {
       const out = this.model.apply(xb, { training: true }) as tf.Tensor
@@ -94,9 +124,9 @@ export class Replica {
       grads,
       loss: value.dataSync()[0] as number,
       correct: correctT ? (correctT.dataSync()[0] as number) : 0,
-      count: indices.length,
+      count: k,
     }
-    tf.dispose([idx, xb, yb, value, ...Object.values(named)])
+    tf.dispose([xb, yb, value, ...Object.values(named)])
     if (correctT) correctT.dispose()
     return result
   }
@@ -107,26 +137,21 @@ export class Replica {
       throw new RangeError(
         `Cannot apply a gradient of ${grads.length} values to a replica of ${this.size}`,
       )
-    const named: tf.NamedTensorMap = {}
+    this.optimizer.step(this.params, grads)
     this.variables.forEach((v, i) => {
       const at = this.offsets[i] as number
-      named[v.name] = tf.tensor(grads.subarray(at, at + v.size), v.shape, 'float32')
+      const t = tf.tensor(this.params.subarray(at, at + v.size), v.shape, 'float32')
+      v.assign(t)
+      t.dispose()
     })
-    this.optimizer.applyGradients(named)
-    tf.dispose(Object.values(named))
   }
 
   /** Every trainable value, flattened (to compare replicas). */
   weights(): Float32Array {
-    const out = new Float32Array(this.size)
-    this.variables.forEach((v, i) => {
-      out.set(v.dataSync() as Float32Array, this.offsets[i])
-    })
-    return out
+    return this.params.slice()
   }
 
   dispose(): void {
-    this.optimizer.dispose()
     this.model.dispose()
   }
 }

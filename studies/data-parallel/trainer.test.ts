@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import * as tf from '@tensorflow/tfjs-core'
+import { before, test } from 'node:test'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
-import { Replica, type ReplicaSpec } from './replica.ts'
+import { Replica, type ReplicaSpec, type TrainingArrays } from './replica.ts'
 import { DataParallel, trainDataParallel } from './trainer.ts'
 
 // A tiny mlp (16 -> 8 -> 3) on 48 random 4x4 "images": a worker starts in about a second.
@@ -19,27 +18,20 @@ const SPEC: ReplicaSpec = {
   learningRate: 0.01,
 }
 const N = 48
-let x: tf.Tensor
-let y: tf.Tensor
+const rng = new Rng(1)
+const DATA: TrainingArrays = {
+  x: Float32Array.from({ length: N * 16 }, () => rng.next()),
+  xShape: [N, 16],
+  y: Int32Array.from({ length: N }, () => rng.int(3)),
+}
 
 before(async () => {
   await initTfjs({ prefer: 'wasm' })
-  const rng = new Rng(1)
-  x = tf.tensor(
-    Float32Array.from({ length: N * 16 }, () => rng.next()),
-    [N, 16],
-  )
-  y = tf.tensor1d(
-    Int32Array.from({ length: N }, () => rng.int(3)),
-    'int32',
-  )
 })
 
-after(() => tf.dispose([x, y]))
-
 test('the 2-replica averaged gradient equals the full-batch gradient of one replica', async () => {
-  const dp = await DataParallel.start(SPEC, x, y, { replicas: 2, backend: 'wasm' })
-  const single = new Replica(SPEC, x, y)
+  const dp = await DataParallel.start(SPEC, DATA, { replicas: 2, backend: 'wasm' })
+  const single = new Replica(SPEC, DATA)
   try {
     // An odd batch: shards of 6 and 7 rows, weighted 6/13 and 7/13.
     const batch = [3, 17, 40, 8, 22, 1, 9, 30, 44, 12, 5, 27, 36]
@@ -65,7 +57,7 @@ test('the 2-replica averaged gradient equals the full-batch gradient of one repl
 })
 
 async function trainedWeights(): Promise<Float32Array[]> {
-  const dp = await DataParallel.start(SPEC, x, y, { replicas: 2, backend: 'wasm' })
+  const dp = await DataParallel.start(SPEC, DATA, { replicas: 2, backend: 'wasm' })
   try {
     await trainDataParallel(dp, N, { rng: new Rng(3), epochs: 2, batchSize: 16 })
     return await dp.weights()
@@ -79,7 +71,7 @@ test('same seed, same weights bit for bit: across two runs and across the replic
   const [a0, a1] = await trainedWeights()
   const [b0] = await trainedWeights()
   assert.ok(a0 && a1 && b0)
-  const initial = new Replica(SPEC, x, y)
+  const initial = new Replica(SPEC, DATA)
   const w0 = initial.weights()
   initial.dispose()
   assert.notDeepEqual(a0, w0, 'six steps changed the weights')
@@ -88,7 +80,7 @@ test('same seed, same weights bit for bit: across two runs and across the replic
 })
 
 test('a worker that fails surfaces as a one-line error, and later steps refuse at once', async () => {
-  const dp = await DataParallel.start(SPEC, x, y, { replicas: 2, backend: 'wasm' })
+  const dp = await DataParallel.start(SPEC, DATA, { replicas: 2, backend: 'wasm' })
   try {
     // Row 99 lies in the worker's half of the batch only: replica 0's half is fine.
     const oneLine = (e: Error) => {
@@ -106,7 +98,7 @@ test('a worker that fails surfaces as a one-line error, and later steps refuse a
 
 test('an abort while the workers start rejects with its reason (the workers are terminated)', async () => {
   const controller = new AbortController()
-  const started = DataParallel.start(SPEC, x, y, {
+  const started = DataParallel.start(SPEC, DATA, {
     replicas: 3,
     backend: 'wasm',
     signal: controller.signal,

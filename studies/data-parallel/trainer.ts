@@ -17,11 +17,16 @@
  * weights broadcast and serialise the update behind the workers' idle time.
  */
 import { Worker } from 'node:worker_threads'
-import type * as tf from '@tensorflow/tfjs-core'
 import type { TfjsPreference } from '../../harness/backends/tfjs.ts'
 import type { Rng } from '../../harness/run/rng.ts'
-import type { FromWorker, SharedTrainingSet, ToWorker } from './protocol.ts'
-import { digest, Replica, type ReplicaSpec, type ShardGradient } from './replica.ts'
+import type { FromWorker, ToWorker } from './protocol.ts'
+import {
+  digest,
+  Replica,
+  type ReplicaSpec,
+  type ShardGradient,
+  type TrainingArrays,
+} from './replica.ts'
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url)
 
@@ -95,13 +100,13 @@ function expect<T extends FromWorker['type']>(
   return m as Extract<FromWorker, { type: T }>
 }
 
-/** Flat copies of the training tensors in SharedArrayBuffers, readable by every worker. */
-function share(x: tf.Tensor, y: tf.Tensor): SharedTrainingSet {
-  const xs = new Float32Array(new SharedArrayBuffer(x.size * 4))
-  xs.set(x.dataSync() as Float32Array)
-  const ys = new Int32Array(new SharedArrayBuffer(y.size * 4))
-  ys.set(y.dataSync() as Int32Array)
-  return { x: xs, xShape: x.shape, y: ys }
+/** The training set copied into SharedArrayBuffers, readable by every thread without a copy. */
+function share(data: TrainingArrays): TrainingArrays {
+  const x = new Float32Array(new SharedArrayBuffer(data.x.byteLength))
+  x.set(data.x)
+  const y = new Int32Array(new SharedArrayBuffer(data.y.byteLength))
+  y.set(data.y)
+  return { x, xShape: [...data.xShape], y }
 }
 
 export interface DataParallelOptions {
@@ -122,14 +127,13 @@ export class DataParallel {
   ) {}
 
   /**
-   * Builds replica 0 on the calling thread (its tfjs backend must be active) on the training
-   * tensors (x, int32 labels y), then starts the workers and waits until each holds the same
-   * initial weights.
+   * Builds replica 0 on the calling thread (its tfjs backend must be active), then starts the
+   * workers and waits until each holds the same initial weights. `data` is shared with the
+   * workers (copied once into SharedArrayBuffers).
    */
   static async start(
     spec: ReplicaSpec,
-    x: tf.Tensor,
-    y: tf.Tensor,
+    data: TrainingArrays,
     options: DataParallelOptions,
   ): Promise<DataParallel> {
     if (!Number.isInteger(options.replicas) || options.replicas < 1)
@@ -137,23 +141,18 @@ export class DataParallel {
         `Cannot train data-parallel: replicas must be >= 1, got ${options.replicas}`,
       )
     options.signal?.throwIfAborted()
-    const local = new Replica(spec, x, y)
+    const shared = options.replicas > 1 ? share(data) : data
+    const local = new Replica(spec, shared)
     const workers = Array.from({ length: options.replicas - 1 }, (_, i) => new WorkerReplica(i + 1))
     const dp = new DataParallel(local, workers, options.signal)
     try {
       const onAbort = () => void dp.close(options.signal?.reason)
       options.signal?.addEventListener('abort', onAbort, { once: true })
       try {
-        const data = workers.length > 0 ? share(x, y) : undefined
         const expected = digest(local.weights())
         const ready = await Promise.all(
           workers.map((w) =>
-            w.request({
-              type: 'init',
-              spec,
-              backend: options.backend,
-              data: data as SharedTrainingSet,
-            }),
+            w.request({ type: 'init', spec, backend: options.backend, data: shared }),
           ),
         )
         options.signal?.throwIfAborted()

@@ -4,7 +4,6 @@
  * apply and weights requests in order. Any failure is posted back as one line and ends the loop.
  */
 import { parentPort } from 'node:worker_threads'
-import * as tf from '@tensorflow/tfjs-core'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import type { FromWorker, ToWorker } from './protocol.ts'
 import { digest, Replica } from './replica.ts'
@@ -27,9 +26,7 @@ async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init': {
       const rt = await initTfjs({ prefer: m.backend })
-      const x = tf.tensor(m.data.x, m.data.xShape, 'float32')
-      const y = tf.tensor1d(m.data.y, 'int32')
-      replica = new Replica(m.spec, x, y)
+      replica = new Replica(m.spec, m.data)
       post({
         type: 'ready',
         backend: rt.backend,
