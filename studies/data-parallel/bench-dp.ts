@@ -4,6 +4,7 @@
  * 2 replicas, alternating rounds so that load from other processes hits every arm alike. Not a
  * test: run `npx tsx studies/data-parallel/bench-dp.ts [lenet5|mlp] [rounds] [steps]`.
  */
+import { loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'
 import { toTensors } from '../../datasets/image-data.ts'
 import { loadMnist, MnistParams } from '../../datasets/mnist.ts'
@@ -58,6 +59,11 @@ async function parallel(k: number): Promise<number> {
   return r.samplesPerSecond
 }
 
+console.log(
+  `load average at start: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
 // One warm-up round of each, then timed rounds in alternating order.
 await single()
 await parallel(1)
@@ -86,6 +92,11 @@ const d1 = median(rates['dp1'] ?? [])
 const d2 = median(rates['dp2'] ?? [])
 console.log(
   `${model} median samples/s: single ${s.toFixed(0)}, dp 1 replica ${d1.toFixed(0)}, dp 2 replicas ${d2.toFixed(0)}; 2 replicas / single ${(d2 / s).toFixed(2)}x, / dp1 ${(d2 / d1).toFixed(2)}x`,
+)
+console.log(
+  `load average at end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
 )
 for (const dp of pools.values()) {
   await dp.close()
