@@ -69,6 +69,8 @@ await single()
 await parallel(1)
 await parallel(2)
 const rates: Record<string, number[]> = { single: [], dp1: [], dp2: [] }
+/** Process CPU seconds per 1,000 samples (all threads): the work, whatever the scheduler gives. */
+const cpuPerK: Record<string, number[]> = { single: [], dp1: [], dp2: [] }
 for (let r = 0; r < rounds; r++) {
   const arms: [string, () => Promise<number>][] = [
     ['single', single],
@@ -81,6 +83,7 @@ for (let r = 0; r < rounds; r++) {
     const rate = await run()
     const c = process.cpuUsage(c0)
     rates[name]?.push(rate)
+    cpuPerK[name]?.push(((c.user + c.system) / 1e6 / n) * 1000)
     console.log(
       `round ${r} ${name}: ${rate.toFixed(0)} samples/s (process CPU ${((c.user + c.system) / 1e6).toFixed(2)} s)`,
     )
