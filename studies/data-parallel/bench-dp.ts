@@ -84,8 +84,11 @@ for (let r = 0; r < rounds; r++) {
     const c = process.cpuUsage(c0)
     rates[name]?.push(rate)
     cpuPerK[name]?.push(((c.user + c.system) / 1e6 / n) * 1000)
+    const cpuS = (c.user + c.system) / 1e6
+    // Cores this process got while the arm ran: CPU seconds over wall seconds.
+    const cores = cpuS / (n / rate)
     console.log(
-      `round ${r} ${name}: ${rate.toFixed(0)} samples/s (process CPU ${((c.user + c.system) / 1e6).toFixed(2)} s)`,
+      `round ${r} ${name}: ${rate.toFixed(0)} samples/s (process CPU ${cpuS.toFixed(2)} s, ${cores.toFixed(2)} cores)`,
     )
   }
 }
