@@ -99,6 +99,14 @@ const d2 = median(rates['dp2'] ?? [])
 console.log(
   `${model} median samples/s: single ${s.toFixed(0)}, dp 1 replica ${d1.toFixed(0)}, dp 2 replicas ${d2.toFixed(0)}; 2 replicas / single ${(d2 / s).toFixed(2)}x, / dp1 ${(d2 / d1).toFixed(2)}x`,
 )
+// With autogroup scheduling (Linux's default on many machines) a process gets one share of the
+// CPUs whatever its thread count, so on a loaded machine a second thread splits the same share.
+// The CPU per sample bounds what 2 replicas can reach with two free cores.
+const cs = median(cpuPerK['single'] ?? [])
+const c2 = median(cpuPerK['dp2'] ?? [])
+console.log(
+  `CPU s per 1,000 samples: single ${cs.toFixed(3)}, dp 2 replicas ${c2.toFixed(3)} (${(c2 / cs).toFixed(2)}x the work); bound with two free cores: ${((2 * cs) / c2).toFixed(2)}x`,
+)
 console.log(
   `load average at end: ${loadavg()
     .map((l) => l.toFixed(2))
