@@ -10,7 +10,7 @@ export default defineSuite({
     {
       name: 'tfjs-training',
       id: 'wasm',
-      params: { backend: 'wasm' },
+      params: { backend: 'wasm', workers: 1 },
       grid: { model: ['mlp', 'lenet5'] },
     },
     // LeNet-5 data-parallel over two threads (this one and a worker with its own wasm backend),
