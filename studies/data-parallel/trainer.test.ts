@@ -96,6 +96,17 @@ test('a worker that fails surfaces as a one-line error, and later steps refuse a
   }
 })
 
+test('a failure on the calling thread leaves no worker request unhandled', async () => {
+  const dp = await DataParallel.start(SPEC, DATA, { replicas: 2, backend: 'wasm' })
+  try {
+    // Row 99 lies in replica 0's half: it throws while the worker's request is in flight.
+    await assert.rejects(dp.step([99, 0, 1, 2]), /^RangeError: Cannot compute a gradient: row 99/)
+  } finally {
+    await dp.close()
+    dp.local.dispose()
+  }
+})
+
 test('an abort while the workers start rejects with its reason (the workers are terminated)', async () => {
   const controller = new AbortController()
   const started = DataParallel.start(SPEC, DATA, {

@@ -196,6 +196,8 @@ export class DataParallel {
         ? w.request({ type: 'gradient', indices: rows }, [rows.buffer as ArrayBuffer])
         : undefined
     })
+    // Awaited below; until then a rejection (the worker failing, close()) must not go unhandled.
+    for (const p of pending) p?.catch(() => {})
     const parts: ShardGradient[] = []
     const own = shards[0] as Int32Array
     if (own.length > 0) parts.push(this.local.gradient(own))
