@@ -111,7 +111,7 @@ export class Replica {
     const grads = new Float32Array(this.size)
     let correctT: tf.Scalar | undefined
     const { value, grads: named } = tf.variableGrads(() => {
-      const out = this.model.apply(xb, { training: true }) as tf.Tensor
+      const out = this.forward(xb)
       correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), yb), 'float32')) as tf.Scalar)
       return this.lossFn(yb, out)
     }, this.variables)
@@ -129,6 +129,22 @@ export class Replica {
     tf.dispose([xb, yb, value, ...Object.values(named)])
     if (correctT) correctT.dispose()
     return result
+  }
+
+  /**
+   * The training-mode forward pass. A Sequential model runs layer by layer through Layer.call:
+   * the same ops (the same gradients, bit for bit, tested) without model.apply's symbolic
+   * bookkeeping, about 1-2 ms of a 15-20 ms half-batch step.
+   */
+  private forward(x: tf.Tensor): tf.Tensor {
+    if (this.model.getClassName() !== 'Sequential')
+      return this.model.apply(x, { training: true }) as tf.Tensor
+    let h = x
+    for (const layer of this.model.layers) {
+      if (layer.getClassName() === 'InputLayer') continue
+      h = layer.call(h, { training: true }) as tf.Tensor
+    }
+    return h
   }
 
   /** One optimizer step with a flat gradient (the average over replicas). */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
+import * as tf from '@tensorflow/tfjs-core'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Rng } from '../../harness/run/rng.ts'
+import { lossFunction } from '../../models/train.ts'
 import { Replica, type ReplicaSpec, type TrainingArrays } from './replica.ts'
 import { DataParallel, trainDataParallel } from './trainer.ts'
 
@@ -53,6 +55,37 @@ test('the 2-replica averaged gradient equals the full-batch gradient of one repl
     await dp.close()
     dp.local.dispose()
     single.dispose()
+  }
+})
+
+test('a replica gradient (layer by layer) equals the gradient through model.apply, bit for bit', async () => {
+  for (const spec of [SPEC, { ...SPEC, model: 'lenet5' as const, height: 8, width: 8 }]) {
+    const side = spec.height * spec.width
+    const data: TrainingArrays = {
+      x: Float32Array.from({ length: 4 * side }, (_, i) => ((i * 37) % 11) / 11),
+      xShape: spec.model === 'mlp' ? [4, side] : [4, spec.height, spec.width, 1],
+      y: Int32Array.from([0, 2, 1, 2]),
+    }
+    const replica = new Replica(spec, data)
+    try {
+      const ours = replica.gradient(Int32Array.from([0, 1, 2, 3]))
+      const x = tf.tensor(data.x, data.xShape)
+      const y = tf.tensor1d(data.y, 'int32')
+      const { grads } = tf.variableGrads(
+        () => lossFunction()(y, replica.model.apply(x, { training: true }) as tf.Tensor),
+        replica.variables,
+      )
+      const reference = new Float32Array(replica.size)
+      let at = 0
+      for (const v of replica.variables) {
+        reference.set((grads[v.name] as tf.Tensor).dataSync() as Float32Array, at)
+        at += v.size
+      }
+      tf.dispose([x, y, ...Object.values(grads)])
+      assert.deepEqual(ours.grads, reference, spec.model)
+    } finally {
+      replica.dispose()
+    }
   }
 })
 
