@@ -91,7 +91,8 @@ export const tfjsTraining: SubjectDef<z.output<typeof Params>, ImageDataset> = {
                 : [limit, split.height, split.width, split.channels],
             y: split.labels,
           },
-          { replicas: workers, backend: params.backend, signal: ctx.signal },
+          // 64 discarded gradients per replica warm up the new worker's JavaScript (setup_s).
+          { replicas: workers, backend: params.backend, signal: ctx.signal, warmup: 64 },
         )
         const setupS = (ctx.now() - t0) / 1000
         try {

@@ -49,7 +49,7 @@ for (const k of [1, 2])
     await DataParallel.start(
       spec,
       { x: data.train.images, xShape: x.shape, y: data.train.labels },
-      { replicas: k, backend: 'wasm' },
+      { replicas: k, backend: 'wasm', warmup: 64 },
     ),
   )
 

@@ -3,7 +3,15 @@ import type { TfjsPreference } from '../../harness/backends/tfjs.ts'
 import type { ReplicaSpec, TrainingArrays } from './replica.ts'
 
 export type ToWorker =
-  | { type: 'init'; spec: ReplicaSpec; backend: TfjsPreference; data: TrainingArrays }
+  /** Build the replica, then run `warmup` gradients (discarded) so the new thread's JIT is warm. */
+  | {
+      type: 'init'
+      spec: ReplicaSpec
+      backend: TfjsPreference
+      data: TrainingArrays
+      warmup: number
+      warmupRows: number
+    }
   /** Compute the gradient on these training rows and reply with it. */
   | { type: 'gradient'; indices: Int32Array }
   /** Apply this averaged gradient (no reply). */

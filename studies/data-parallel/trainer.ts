@@ -116,6 +116,13 @@ export interface DataParallelOptions {
   backend: TfjsPreference
   /** Stops start() and every step; workers are terminated. */
   signal?: AbortSignal
+  /**
+   * Gradients each replica computes and discards at start (on `warmupRows` rows) so that the
+   * new threads' JavaScript is optimised before training is timed. @default 0
+   */
+  warmup?: number
+  /** @default 32 */
+  warmupRows?: number
 }
 
 /** Replica 0 here plus k-1 worker replicas; see the module comment. Close it when done. */
@@ -150,11 +157,22 @@ export class DataParallel {
       options.signal?.addEventListener('abort', onAbort, { once: true })
       try {
         const expected = digest(local.weights())
-        const ready = await Promise.all(
+        const starting = Promise.all(
           workers.map((w) =>
-            w.request({ type: 'init', spec, backend: options.backend, data: shared }),
+            w.request({
+              type: 'init',
+              spec,
+              backend: options.backend,
+              data: shared,
+              warmup: options.warmup ?? 0,
+              warmupRows: options.warmupRows ?? 32,
+            }),
           ),
         )
+        // Replica 0 warms up while the workers start (they post nothing before they are ready).
+        starting.catch(() => {})
+        local.warmUp(options.warmup ?? 0, options.warmupRows ?? 32)
+        const ready = await starting
         options.signal?.throwIfAborted()
         ready.forEach((m, i) => {
           const r = expect(m, 'ready')

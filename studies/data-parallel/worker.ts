@@ -27,6 +27,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'init': {
       const rt = await initTfjs({ prefer: m.backend })
       replica = new Replica(m.spec, m.data)
+      replica.warmUp(m.warmup, m.warmupRows)
       post({
         type: 'ready',
         backend: rt.backend,
