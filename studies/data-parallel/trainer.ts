@@ -4,7 +4,8 @@
  * with its own tfjs backend, the same network from the same seed, and its own optimizer.
  *
  *   start:  share the training set (SharedArrayBuffer) -> each worker initialises tfjs, builds
- *           the replica -> the initial weights' digests must match replica 0's
+ *           the replica, warms up (discarded gradients, optional) -> the initial weights'
+ *           digests must match replica 0's
  *   step:   split the mini-batch into k contiguous shards -> post each worker its shard's rows
  *           -> replica 0 computes its shard meanwhile -> gather the shard gradients
  *           -> average them weighted by shard size, in replica order (fixed, so a seed gives
