@@ -60,12 +60,16 @@ export function timingsMarkdown(
   root: string,
   registries: ParamsRegistries,
 ): string {
+  let total = 0
+  let totalTrials = 0
   const lines = suites.map(({ suite, dir }) => {
     const records = new RecordDir(join(root, REFERENCE_DIR, dir), `timings: ${suite}`, registries)
     const trials = records.records.filter((r) => r.suite === suite && r.profile === 'default')
     if (trials.length === 0)
       throw new Error(`timings: no default-profile records of "${suite}" in ${records.dir}`)
     const seconds = trials.reduce((s, r) => s + r.durationMs, 0) / 1000
+    total += seconds
+    totalTrials += trials.length
     const resolved = join(records.dir, 'suites', `${suite}.resolved.json`)
     const saved = existsSync(resolved) ? JSON.parse(readFileSync(resolved, 'utf8')) : {}
     const budget: number | undefined = saved.budgetS
@@ -79,6 +83,7 @@ export function timingsMarkdown(
     '| suite | trials | trial time | default budget | records |',
     '| --- | ---: | ---: | --- | --- |',
     ...lines,
+    `| all ${suites.length} | ${totalTrials} | ${fmt(total, 0)} s | | |`,
   ].join('\n')
 }
 
