@@ -5,30 +5,16 @@
  * `r.lm.mean({ subject: 'dense', metric: 'val_ppl' }, 1)` is the mean over seeds of dense's
  * validation perplexity, one decimal. Long detail belongs in results/reference/<dir>/README.md.
  */
+import { groups } from '../../suites/index.ts'
 import { type Cells, count, defineRow, fmt, type RowSpec, sig, slope, target } from './row.ts'
 
 /**
  * The default profile's trial time per suite, all from one `npm run bench` on a fresh clone
  * (results/reference/bench): suite, folder.
  */
-export const DEFAULT_RUNS: readonly { suite: string; dir: string }[] = [
-  'dense-inference',
-  'training-throughput',
-  'sparse-engine',
-  'sparse-mlp',
-  'sparse-encoder',
-  'pam',
-  'quantization',
-  'margin',
-  'qa',
-  'gnn-centrality',
-  'squeeze-reasoning',
-  'multilayer-embedding',
-  'gntp',
-  'approx-multipliers',
-  'hash-layers',
-  'hash-layers-zipf',
-].map((suite) => ({ suite, dir: 'bench' }))
+export const DEFAULT_RUNS: readonly { suite: string; dir: string }[] = (groups.default ?? []).map(
+  (suite) => ({ suite, dir: 'bench' }),
+)
 
 const margin = defineRow({
   study: 'margin (large-margin losses)',
