@@ -5,6 +5,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { referenceLenet5, referenceMlp } from '../testing/tfjs-models.ts'
+import { timeKernels } from './kernel-timer.ts'
 import { initTfjs, type TfjsPreference } from './tfjs.ts'
 
 const prefer = (process.argv[2] ?? 'wasm') as TfjsPreference
@@ -20,41 +21,14 @@ async function bench(name: string, model: tfl.Sequential, inShape: number[], ste
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10)
   for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y)
   if (profile) {
-    // Per-kernel wall time of the outermost kernel calls (kernels that call kernels count once).
-    const spent = new Map<string, number>()
-    let depth = 0
-    const originals = tf.getKernelsForBackend(tf.getBackend())
-    for (const k of originals) {
-      const inner = k.kernelFunc
-      tf.unregisterKernel(k.kernelName, k.backendName)
-      tf.registerKernel({
-        ...k,
-        kernelFunc: (args) => {
-          if (depth++ > 0) {
-            try {
-              return inner(args)
-            } finally {
-              depth--
-            }
-          }
-          const t0 = performance.now()
-          try {
-            return inner(args)
-          } finally {
-            depth--
-            spent.set(k.kernelName, (spent.get(k.kernelName) ?? 0) + performance.now() - t0)
-          }
-        },
-      })
-    }
+    // Per-kernel wall time of the outermost kernel calls.
+    const timer = timeKernels(tf, tf.getBackend())
     const n = 10
     const t0 = performance.now()
     for (let i = 0; i < n; i++) await model.trainOnBatch(x, y)
     const total = (performance.now() - t0) / n
-    for (const k of originals) {
-      tf.unregisterKernel(k.kernelName, k.backendName)
-      tf.registerKernel(k)
-    }
+    timer.restore()
+    const spent = timer.spent
     const rows = [...spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14)
     const inKernels = [...spent.values()].reduce((a, b) => a + b, 0) / n
     console.log(
