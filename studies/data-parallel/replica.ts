@@ -61,6 +61,8 @@ export class Replica {
   private readonly lossFn = lossFunction('softmax-cross-entropy')
   private readonly rows: number
   private readonly rowSize: number
+  /** The averaged gradient, reused every step. */
+  private average: Float32Array | undefined
 
   constructor(
     spec: ReplicaSpec,
@@ -91,8 +93,15 @@ export class Replica {
       spec.optimizer === 'adam' ? flatAdam(size, spec.learningRate) : flatSgd(spec.learningRate)
   }
 
-  /** Gradient of the mean loss over the training rows `indices` (no update). */
-  gradient(indices: Int32Array): ShardGradient {
+  /**
+   * Gradient of the mean loss over the training rows `indices` (no update), written into `into`
+   * (a slot of the shared exchange; a new array when omitted).
+   */
+  gradient(indices: Int32Array, into?: Float32Array): ShardGradient {
+    if (into && into.length !== this.size)
+      throw new RangeError(
+        `Cannot compute a gradient into ${into.length} values: the replica has ${this.size}`,
+      )
     const k = indices.length
     const xs = new Float32Array(k * this.rowSize)
     const ys = new Int32Array(k)
@@ -108,7 +117,7 @@ export class Replica {
     }
     const xb = tf.tensor(xs, [k, ...this.data.xShape.slice(1)], 'float32')
     const yb = tf.tensor1d(ys, 'int32')
-    const grads = new Float32Array(this.size)
+    const grads = into ?? new Float32Array(this.size)
     let correctT: tf.Scalar | undefined
     const { value, grads: named } = tf.variableGrads(() => {
       const out = this.forward(xb)
@@ -157,6 +166,17 @@ export class Replica {
     for (let i = 0; i < steps && take.length > 0; i++) this.gradient(take)
   }
 
+  /**
+   * One optimizer step with the average of shard gradients (see `averageInto`), into this
+   * replica's own buffer: every replica averages the same slots in the same order, so all hold
+   * the same gradient bit for bit without it being sent.
+   */
+  applyAverage(parts: readonly { grads: Float32Array; count: number }[], n: number): void {
+    this.average ??= new Float32Array(this.size)
+    averageInto(this.average, parts, n)
+    this.apply(this.average)
+  }
+
   /** One optimizer step with a flat gradient (the average over replicas). */
   apply(grads: Float32Array): void {
     if (grads.length !== this.size)
@@ -180,6 +200,26 @@ export class Replica {
   dispose(): void {
     this.model.dispose()
   }
+}
+
+/**
+ * `out` = sum over `parts`, in order, of (count / n) x grads: the gradient of the mean loss over
+ * the n rows of the shards. The order and the rounding (float32 after each addition) are fixed,
+ * so every thread computing it gets the same values bit for bit.
+ */
+export function averageInto(
+  out: Float32Array,
+  parts: readonly { grads: Float32Array; count: number }[],
+  n: number,
+): Float32Array {
+  out.fill(0)
+  for (const part of parts) {
+    if (part.count === 0) continue
+    const w = part.count / n
+    const g = part.grads
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + w * (g[i] as number)
+  }
+  return out
 }
 
 /** An order-sensitive digest of a flat float array (FNV-1a over its bytes). */
