@@ -16,10 +16,13 @@ import {
   LEAVE,
   MODE,
   markDone,
+  markUpdated,
   parts,
+  range,
   SEQ,
   shard,
   slot,
+  updatedAt,
 } from './exchange.ts'
 import type { FromWorker, ToWorker } from './protocol.ts'
 import { digest, Replica } from './replica.ts'
@@ -69,7 +72,16 @@ function run(r: Replica, ex: Exchange, from: number, indices: Int32Array): void 
         Atomics.wait(c, DONE + j, d)
       ok &&= !failedStep(ex, seq, j)
     }
-    if (ok && mode === APPLY) r.applyAverage(parts(ex, seq, n), n)
+    if (!ok || mode !== APPLY) continue
+    const [from, to] = range(ex, rank)
+    r.updateRange(parts(ex, seq, n), n, from, to)
+    markUpdated(ex, seq, rank)
+    for (let j = 0; j < ex.replicas; j++) {
+      const at = updatedAt(ex.replicas, j)
+      if (j !== rank)
+        for (let d = Atomics.load(c, at); d < seq; d = Atomics.load(c, at)) Atomics.wait(c, at, d)
+    }
+    r.writeVariables()
   }
 }
 
@@ -81,12 +93,10 @@ async function handle(m: ToWorker): Promise<void> {
       exchange = m.exchange
       rank = m.rank
       replica.warmUp(m.warmup, m.warmupRows)
-      post({
-        type: 'ready',
-        backend: rt.backend,
-        size: replica.size,
-        initDigest: digest(replica.weights()),
-      })
+      const initDigest = digest(replica.weights())
+      // Replica 0 has written the same values (checked by the digest) before posting init.
+      if (replica.size === exchange.size) replica.shareParams(exchange.params, false)
+      post({ type: 'ready', backend: rt.backend, size: replica.size, initDigest })
       return
     }
     case 'run':
