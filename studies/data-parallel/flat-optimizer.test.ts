@@ -40,3 +40,21 @@ test('flatSgd() subtracts the learning rate times the gradient; flatAdam() check
   assert.deepEqual([...p], [0, 4])
   assert.throws(() => flatAdam(2, 0.1).step(p, new Float32Array(3)), RangeError)
 })
+
+test('flatAdam(): two replicas splitting each step over ranges reach one step over all, bit for bit', () => {
+  const size = 101
+  const init = Float32Array.from({ length: size }, (_, i) => Math.sin(i))
+  const whole = init.slice()
+  const split = init.slice()
+  const one = flatAdam(size, 0.01)
+  const [a, b] = [flatAdam(size, 0.01), flatAdam(size, 0.01)]
+  for (let s = 1; s <= 5; s++) {
+    const g = Float32Array.from({ length: size }, (_, i) => Math.cos(i * s) * 0.1)
+    one.step(whole, g)
+    a.stepRange(split, g, 0, 40)
+    b.stepRange(split, g, 40, size)
+  }
+  assert.notDeepEqual(whole, init)
+  assert.deepEqual(split, whole)
+  assert.throws(() => a.stepRange(split, split, 50, 40), /Cannot take an Adam step on \[50, 40\)/)
+})

@@ -9,6 +9,12 @@
 export interface FlatOptimizer {
   /** Updates `params` in place with `grads` (same length). */
   step(params: Float32Array, grads: Float32Array): void
+  /**
+   * One step that updates only the values [lo, hi) of `params` with those of `grads` (the
+   * other values belong to other replicas' calls of the same step): per value the same
+   * arithmetic as `step`, so k replicas splitting a step between them reach `step`'s result.
+   */
+  stepRange(params: Float32Array, grads: Float32Array, lo: number, hi: number): void
 }
 
 export function flatAdam(
@@ -24,15 +30,20 @@ export function flatAdam(
   let accBeta2 = 1
   return {
     step(params, grads) {
+      this.stepRange(params, grads, 0, size)
+    },
+    stepRange(params, grads, lo, hi) {
       if (params.length !== size || grads.length !== size)
         throw new RangeError(
           `Cannot take an Adam step: ${params.length} parameters and ${grads.length} gradients, expected ${size}`,
         )
+      if (!(lo >= 0 && lo <= hi && hi <= size))
+        throw new RangeError(`Cannot take an Adam step on [${lo}, ${hi}) of ${size} values`)
       accBeta1 *= beta1
       accBeta2 *= beta2
       const c1 = 1 / (1 - accBeta1)
       const c2 = 1 / (1 - accBeta2)
-      for (let i = 0; i < size; i++) {
+      for (let i = lo; i < hi; i++) {
         const g = grads[i] as number
         const mi = beta1 * (m[i] as number) + (1 - beta1) * g
         const vi = beta2 * (v[i] as number) + (1 - beta2) * g * g
@@ -48,7 +59,10 @@ export function flatAdam(
 export function flatSgd(learningRate: number): FlatOptimizer {
   return {
     step(params, grads) {
-      for (let i = 0; i < params.length; i++)
+      this.stepRange(params, grads, 0, params.length)
+    },
+    stepRange(params, grads, lo, hi) {
+      for (let i = lo; i < hi; i++)
         params[i] = (params[i] as number) - learningRate * (grads[i] as number)
     },
   }

@@ -2,8 +2,9 @@
  * One replica of data-parallel training: a zoo classifier built from a seed on this thread's
  * tfjs backend, its flat parameters and optimizer (flat-optimizer.ts), and the training set as
  * flat arrays (shared between threads). The calling thread holds replica 0; each worker thread
- * holds one more (see trainer.ts). Every replica applies the same averaged gradient with its
- * own optimizer, so the replicas stay identical bit for bit.
+ * holds one more (see trainer.ts). The replicas share their flat parameters; each averages the
+ * shard gradients and takes its optimizer's step on its own range of them, then writes all of
+ * them into its variables, so the replicas stay identical bit for bit.
  *
  * A mini-batch shard is copied out of the flat arrays (tf.gather of 32 images costs about a
  * millisecond on wasm; a copy, microseconds).
@@ -55,12 +56,17 @@ export class Replica {
   /** Total number of trainable values (the length of a flat gradient). */
   readonly size: number
   private readonly offsets: number[]
-  /** The trainable values, flattened; the variables are written from it after each step. */
-  private readonly params: Float32Array
+  /**
+   * The trainable values, flattened; the variables are written from it after each step. Shared
+   * between the replicas of a data-parallel trainer (`shareParams`): each updates its range.
+   */
+  private params: Float32Array
   private readonly optimizer: FlatOptimizer
   private readonly lossFn = lossFunction('softmax-cross-entropy')
   private readonly rows: number
   private readonly rowSize: number
+  /** The averaged gradient, reused every step. */
+  private average: Float32Array | undefined
 
   constructor(
     spec: ReplicaSpec,
@@ -91,8 +97,15 @@ export class Replica {
       spec.optimizer === 'adam' ? flatAdam(size, spec.learningRate) : flatSgd(spec.learningRate)
   }
 
-  /** Gradient of the mean loss over the training rows `indices` (no update). */
-  gradient(indices: Int32Array): ShardGradient {
+  /**
+   * Gradient of the mean loss over the training rows `indices` (no update), written into `into`
+   * (a slot of the shared exchange; a new array when omitted).
+   */
+  gradient(indices: Int32Array, into?: Float32Array): ShardGradient {
+    if (into && into.length !== this.size)
+      throw new RangeError(
+        `Cannot compute a gradient into ${into.length} values: the replica has ${this.size}`,
+      )
     const k = indices.length
     const xs = new Float32Array(k * this.rowSize)
     const ys = new Int32Array(k)
@@ -108,7 +121,7 @@ export class Replica {
     }
     const xb = tf.tensor(xs, [k, ...this.data.xShape.slice(1)], 'float32')
     const yb = tf.tensor1d(ys, 'int32')
-    const grads = new Float32Array(this.size)
+    const grads = into ?? new Float32Array(this.size)
     let correctT: tf.Scalar | undefined
     const { value, grads: named } = tf.variableGrads(() => {
       const out = this.forward(xb)
@@ -157,6 +170,36 @@ export class Replica {
     for (let i = 0; i < steps && take.length > 0; i++) this.gradient(take)
   }
 
+  /**
+   * Makes `shared` (a SharedArrayBuffer view of `size` values) this replica's parameters; with
+   * `init` it first receives this replica's values (replica 0 does so before any other replica
+   * uses it).
+   */
+  shareParams(shared: Float32Array, init: boolean): void {
+    if (shared.length !== this.size)
+      throw new RangeError(
+        `Cannot share ${shared.length} parameters with a replica of ${this.size}`,
+      )
+    if (init) shared.set(this.params)
+    this.params = shared
+  }
+
+  /**
+   * This replica's part of a data-parallel update: the average of the shard gradients (see
+   * `averageInto`) and the optimizer step on the values [lo, hi) of the shared parameters only.
+   * Once every replica has updated its range, each calls `writeVariables`.
+   */
+  updateRange(
+    parts: readonly { grads: Float32Array; count: number }[],
+    n: number,
+    lo: number,
+    hi: number,
+  ): void {
+    this.average ??= new Float32Array(this.size)
+    averageInto(this.average, parts, n, lo, hi)
+    this.optimizer.stepRange(this.params, this.average, lo, hi)
+  }
+
   /** One optimizer step with a flat gradient (the average over replicas). */
   apply(grads: Float32Array): void {
     if (grads.length !== this.size)
@@ -164,6 +207,11 @@ export class Replica {
         `Cannot apply a gradient of ${grads.length} values to a replica of ${this.size}`,
       )
     this.optimizer.step(this.params, grads)
+    this.writeVariables()
+  }
+
+  /** Writes the flat parameters into the model's variables. */
+  writeVariables(): void {
     this.variables.forEach((v, i) => {
       const at = this.offsets[i] as number
       const t = tf.tensor(this.params.subarray(at, at + v.size), v.shape, 'float32')
@@ -172,14 +220,40 @@ export class Replica {
     })
   }
 
-  /** Every trainable value, flattened (to compare replicas). */
+  /** Every trainable value as the model's variables hold it, flattened (to compare replicas). */
   weights(): Float32Array {
-    return this.params.slice()
+    const out = new Float32Array(this.size)
+    this.variables.forEach((v, i) => {
+      out.set(v.dataSync() as Float32Array, this.offsets[i])
+    })
+    return out
   }
 
   dispose(): void {
     this.model.dispose()
   }
+}
+
+/**
+ * `out` = sum over `parts`, in order, of (count / n) x grads: the gradient of the mean loss over
+ * the n rows of the shards (on the values [lo, hi) only, when given). The order and the rounding (float32 after each addition) are fixed,
+ * so every thread computing it gets the same values bit for bit.
+ */
+export function averageInto(
+  out: Float32Array,
+  parts: readonly { grads: Float32Array; count: number }[],
+  n: number,
+  lo = 0,
+  hi = out.length,
+): Float32Array {
+  out.fill(0, lo, hi)
+  for (const part of parts) {
+    if (part.count === 0) continue
+    const w = part.count / n
+    const g = part.grads
+    for (let i = lo; i < hi; i++) out[i] = (out[i] as number) + w * (g[i] as number)
+  }
+  return out
 }
 
 /** An order-sensitive digest of a flat float array (FNV-1a over its bytes). */

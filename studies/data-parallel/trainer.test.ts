@@ -89,6 +89,60 @@ test('a replica gradient (layer by layer) equals the gradient through model.appl
   }
 })
 
+/**
+ * The step of the message-passing trainer this one replaced, on one thread: shard gradients in
+ * replica order, averaged into a zeroed array weighted by shard size, applied by one replica.
+ */
+function referenceStep(replica: Replica, batch: number[], k: number): void {
+  const n = batch.length
+  const avg = new Float32Array(replica.size)
+  for (let r = 0; r < k; r++) {
+    const rows = batch.slice(Math.floor((r * n) / k), Math.floor(((r + 1) * n) / k))
+    if (rows.length === 0) continue
+    const g = replica.gradient(Int32Array.from(rows)).grads
+    const w = rows.length / n
+    for (let i = 0; i < avg.length; i++) avg[i] = (avg[i] as number) + w * (g[i] as number)
+  }
+  replica.apply(avg)
+}
+
+test('the shared-memory step gives the weights of the message-passing step, bit for bit', async () => {
+  const spec = { ...SPEC, model: 'lenet5' as const, height: 8, width: 8 }
+  const data: TrainingArrays = {
+    x: Float32Array.from({ length: N * 64 }, (_, i) => ((i * 37) % 11) / 11),
+    xShape: [N, 8, 8, 1],
+    y: DATA.y,
+  }
+  // Odd shards (13 rows over 3), a batch longer than the shared index buffer (300 rows), and
+  // weights() between steps (the workers leave their step loop and come back).
+  const first = [
+    [3, 17, 40, 8, 22, 1, 9, 30, 44, 12, 5, 27, 36],
+    [2, 4, 6, 8, 10, 12, 14],
+  ]
+  const then = [Array.from({ length: 300 }, (_, i) => (i * 7) % N), [47, 46, 45, 44]]
+  const dp = await DataParallel.start(spec, data, { replicas: 3, backend: 'wasm' })
+  const reference = new Replica(spec, data)
+  try {
+    for (const b of first) {
+      await dp.step(b)
+      referenceStep(reference, b, 3)
+    }
+    const mid = await dp.weights()
+    for (const b of then) {
+      await dp.step(b)
+      referenceStep(reference, b, 3)
+    }
+    const end = await dp.weights()
+    assert.notDeepEqual(end[0], mid[0], 'the later steps changed the weights')
+    for (const w of end) assert.deepEqual(w, reference.weights())
+    for (const w of mid) assert.deepEqual(w, mid[0])
+  } finally {
+    await dp.close()
+    dp.local.dispose()
+    reference.dispose()
+  }
+})
+
 async function trainedWeights(): Promise<Float32Array[]> {
   // Warm-up gradients are discarded: they change nothing.
   const dp = await DataParallel.start(SPEC, DATA, { replicas: 2, backend: 'wasm', warmup: 3 })
@@ -130,14 +184,21 @@ test('a worker that fails surfaces as a one-line error, and later steps refuse a
   }
 })
 
-test('a failure on the calling thread leaves no worker request unhandled', async () => {
+test('a failure on the calling thread: no replica applies that step, and the next step trains', async () => {
   const dp = await DataParallel.start(SPEC, DATA, { replicas: 2, backend: 'wasm' })
+  const reference = new Replica(SPEC, DATA)
   try {
-    // Row 99 lies in replica 0's half: it throws while the worker's request is in flight.
+    // Row 99 lies in replica 0's half: it throws while the worker computes its half.
     await assert.rejects(dp.step([99, 0, 1, 2]), /^RangeError: Cannot compute a gradient: row 99/)
+    await dp.step([4, 5, 6, 7, 8])
+    referenceStep(reference, [4, 5, 6, 7, 8], 2)
+    const [w0, w1] = await dp.weights()
+    assert.deepEqual(w0, reference.weights())
+    assert.deepEqual(w1, reference.weights())
   } finally {
     await dp.close()
     dp.local.dispose()
+    reference.dispose()
   }
 })
 

@@ -6,28 +6,63 @@
  *   start:  share the training set (SharedArrayBuffer) -> each worker initialises tfjs, builds
  *           the replica, warms up (discarded gradients, optional) -> the initial weights'
  *           digests must match replica 0's
- *   step:   split the mini-batch into k contiguous shards -> post each worker its shard's rows
- *           -> replica 0 computes its shard meanwhile -> gather the shard gradients
- *           -> average them weighted by shard size, in replica order (fixed, so a seed gives
- *           the same result bit for bit) -> post the average (transferred) -> every replica
- *           applies it with its own optimizer (in parallel: no weights are broadcast)
+ *   step:   (no message: shared memory, exchange.ts) replica 0 writes the batch's rows and
+ *           wakes the workers -> each replica computes its contiguous shard's gradient straight
+ *           into its own shared slot -> a barrier (Atomics) -> every replica averages the slots
+ *           weighted by shard size, in replica order (fixed, so a seed gives the same result
+ *           bit for bit, and every replica the same average without it being sent) on its own
+ *           range of the values and takes its optimizer's step there, on parameters shared
+ *           by all -> a second barrier -> every replica writes them into its variables
  *   end:    terminate every worker (also on error and on abort)
  *
- * Replicating the optimizer costs each replica the update (elementwise Adam, a few ms on LeNet-5)
- * but moves only one gradient each way per step; holding it on the main thread would add a
- * weights broadcast and serialise the update behind the workers' idle time.
+ * The update is split between the replicas (flat Adam and the averaging, ~1 ms a step on
+ * LeNet-5 for one replica, ~0.5 ms each for two) rather than held by the main thread, which
+ * would serialise it behind the workers' idle time. Before the shared exchange, each step
+ * posted the rows, the shard gradient and the average (108k floats each way), and every replica
+ * repeated the whole update: ~2-3 ms a step of waiting, copying and duplicated work.
  */
 import { Worker } from 'node:worker_threads'
 import type { TfjsPreference } from '../../harness/backends/tfjs.ts'
 import type { Rng } from '../../harness/run/rng.ts'
+import {
+  APPLY,
+  COUNT,
+  createExchange,
+  DONE,
+  type Exchange,
+  failed,
+  GRADIENT,
+  LEAVE,
+  MODE,
+  markDone,
+  markUpdated,
+  parts,
+  range,
+  SEQ,
+  shard,
+  slot,
+  updatedAt,
+} from './exchange.ts'
 import type { FromWorker, ToWorker } from './protocol.ts'
 import {
+  averageInto,
   digest,
   Replica,
   type ReplicaSpec,
   type ShardGradient,
   type TrainingArrays,
 } from './replica.ts'
+
+/** Atomics.waitAsync (Node >= 16; not yet in TypeScript's es2022 lib). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> }
+  }
+).waitAsync
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url)
 
@@ -44,8 +79,15 @@ class WorkerReplica {
   }[] = []
   private failure: Error | undefined
   private closed = false
+  private rejectFailed: (e: Error) => void = () => {}
+  /** Rejects with the worker's failure (its one-line message) once there is one. */
+  readonly failed: Promise<never>
 
   constructor(readonly index: number) {
+    this.failed = new Promise<never>((_, reject) => {
+      this.rejectFailed = reject
+    })
+    this.failed.catch(() => {})
     this.worker = new Worker(ENTRY)
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'error') return this.fail(m.message)
@@ -62,6 +104,7 @@ class WorkerReplica {
     this.failure = new Error(
       `Cannot train data-parallel: worker ${this.index} failed (${reason.replaceAll('\n', ' ')})`,
     )
+    this.rejectFailed(this.failure)
     for (const w of this.waiting.splice(0)) w.reject(this.failure)
   }
 
@@ -86,7 +129,10 @@ class WorkerReplica {
       reason instanceof Error
         ? reason
         : new Error(`Cannot train data-parallel: worker ${this.index} was closed`)
-    this.failure ??= error
+    if (!this.failure) {
+      this.failure = error
+      this.rejectFailed(error)
+    }
     for (const w of this.waiting.splice(0)) w.reject(error)
     await this.worker.terminate()
   }
@@ -128,11 +174,23 @@ export interface DataParallelOptions {
 
 /** Replica 0 here plus k-1 worker replicas; see the module comment. Close it when done. */
 export class DataParallel {
+  /** The last step posted through the exchange (LEAVE included). */
+  private seq = 0
+  /** The last step that computed gradients. */
+  private stepped = 0
+  /** Whether the workers are taking steps (in exchange.ts's loop) rather than reading messages. */
+  private running = false
+  /** Shared row indices of the current batch (grows when a batch is longer). */
+  private indices: Int32Array
+
   private constructor(
     readonly local: Replica,
     private readonly workers: WorkerReplica[],
+    private readonly exchange: Exchange,
     private readonly signal: AbortSignal | undefined,
-  ) {}
+  ) {
+    this.indices = new Int32Array(new SharedArrayBuffer(4 * 256))
+  }
 
   /**
    * Builds replica 0 on the calling thread (its tfjs backend must be active), then starts the
@@ -151,8 +209,10 @@ export class DataParallel {
     options.signal?.throwIfAborted()
     const shared = options.replicas > 1 ? share(data) : data
     const local = new Replica(spec, shared)
+    const exchange = createExchange(options.replicas, local.size)
+    local.shareParams(exchange.params, true)
     const workers = Array.from({ length: options.replicas - 1 }, (_, i) => new WorkerReplica(i + 1))
-    const dp = new DataParallel(local, workers, options.signal)
+    const dp = new DataParallel(local, workers, exchange, options.signal)
     try {
       const onAbort = () => void dp.close(options.signal?.reason)
       options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -167,6 +227,8 @@ export class DataParallel {
               data: shared,
               warmup: options.warmup ?? 0,
               warmupRows: options.warmupRows ?? 32,
+              rank: w.index,
+              exchange,
             }),
           ),
         )
@@ -197,70 +259,136 @@ export class DataParallel {
   }
 
   /**
-   * The gradient of the mean loss over the rows `batch`, averaged over the replicas' shards
-   * (weighted by shard size, in replica order), with the batch's mean loss and correct count.
+   * Waits until every worker is through with step `seq` (DONE >= seq); throws the one-line
+   * failure of a worker that failed it. Replica 0 waits asynchronously, so worker errors and
+   * exits still arrive.
    */
-  async gradient(batch: ArrayLike<number>): Promise<ShardGradient> {
+  private async settle(seq: number): Promise<void> {
+    const c = this.exchange.control
+    for (const w of this.workers) {
+      for (let d = Atomics.load(c, DONE + w.index); d < seq; d = Atomics.load(c, DONE + w.index)) {
+        const waiting = waitAsync(c, DONE + w.index, d)
+        if (waiting.async) await Promise.race([waiting.value, w.failed])
+      }
+      if (seq > 0 && failed(this.exchange, seq, w.index)) await w.failed
+    }
+  }
+
+  /** Waits until every worker has written its range of step `seq`'s update. */
+  private async settleUpdated(seq: number): Promise<void> {
+    const c = this.exchange.control
+    for (const w of this.workers) {
+      const at = updatedAt(this.replicas, w.index)
+      for (let d = Atomics.load(c, at); d < seq; d = Atomics.load(c, at)) {
+        const waiting = waitAsync(c, at, d)
+        if (waiting.async) await Promise.race([waiting.value, w.failed])
+      }
+    }
+  }
+
+  /** Brings the workers back to their message loop (to answer a request or to stop). */
+  private async leave(): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    await this.settle(this.stepped)
+    this.post(LEAVE, 0)
+  }
+
+  /** Posts step seq+1 (mode, n rows already in `indices`) to the workers. */
+  private post(mode: number, n: number): number {
+    const c = this.exchange.control
+    const seq = ++this.seq
+    Atomics.store(c, MODE, mode)
+    Atomics.store(c, COUNT, n)
+    Atomics.store(c, SEQ, seq)
+    Atomics.notify(c, SEQ)
+    return seq
+  }
+
+  /** One step through the exchange: every replica's shard gradient, then `mode`'s update. */
+  private async run(batch: ArrayLike<number>, mode: number): Promise<ShardGradient> {
     this.signal?.throwIfAborted()
     const k = this.replicas
     const n = batch.length
-    const shards = Array.from({ length: k }, (_, r) =>
-      Int32Array.from({ length: Math.floor(((r + 1) * n) / k) - Math.floor((r * n) / k) }, (_, i) =>
-        Number(batch[Math.floor((r * n) / k) + i]),
-      ),
-    )
-    const pending = this.workers.map((w, i) => {
-      const rows = shards[i + 1] as Int32Array
-      return rows.length > 0
-        ? w.request({ type: 'gradient', indices: rows }, [rows.buffer as ArrayBuffer])
-        : undefined
-    })
-    // Awaited below; until then a rejection (the worker failing, close()) must not go unhandled.
-    for (const p of pending) p?.catch(() => {})
-    const parts: ShardGradient[] = []
-    const own = shards[0] as Int32Array
-    if (own.length > 0) parts.push(this.local.gradient(own))
-    for (const p of pending) {
-      if (!p) continue
-      const m = expect(await p, 'gradient')
-      parts.push({ grads: m.grads, loss: m.loss, correct: m.correct, count: m.count })
+    const ex = this.exchange
+    if (k > 1) {
+      // Every worker has read the previous batch before it is overwritten (normally at once).
+      await this.settle(this.stepped)
+      if (n > this.indices.length) {
+        await this.leave()
+        this.indices = new Int32Array(
+          new SharedArrayBuffer(4 * Math.max(n, 2 * this.indices.length)),
+        )
+      }
+      if (!this.running) {
+        for (const w of this.workers) w.send({ type: 'run', from: this.seq, indices: this.indices })
+        this.running = true
+      }
+    } else if (n > this.indices.length) this.indices = new Int32Array(n)
+    for (let i = 0; i < n; i++) this.indices[i] = Number(batch[i])
+    const seq = k > 1 ? this.post(mode, n) : ++this.seq
+    this.stepped = seq
+    const [lo, hi] = shard(n, 0, k)
+    let own: ShardGradient
+    try {
+      own = this.local.gradient(this.indices.subarray(lo, hi), slot(ex, seq, 0))
+    } catch (e) {
+      // The workers skip this step's update.
+      markDone(ex, seq, 0, true)
+      throw e
     }
-    const grads = new Float32Array(this.local.size)
+    markDone(ex, seq, 0, false)
+    await this.settle(seq)
     let loss = 0
     let correct = 0
-    for (const part of parts) {
-      const w = part.count / n
-      const g = part.grads
-      for (let i = 0; i < grads.length; i++) grads[i] = (grads[i] as number) + w * (g[i] as number)
-      loss += w * part.loss
-      correct += part.correct
+    for (let r = 0; r < k; r++) {
+      const [a, b] = shard(n, r, k)
+      if (b === a) continue
+      const [rLoss, rCorrect] =
+        r === 0
+          ? [own.loss, own.correct]
+          : [ex.stats[3 * r] as number, ex.stats[3 * r + 1] as number]
+      loss += ((b - a) / n) * rLoss
+      correct += rCorrect
     }
-    return { grads, loss, correct, count: n }
+    const all = parts(ex, seq, n)
+    if (mode === APPLY) {
+      const [from, to] = range(ex, 0)
+      this.local.updateRange(all, n, from, to)
+      markUpdated(ex, seq, 0)
+      await this.settleUpdated(seq)
+      this.local.writeVariables()
+      return { grads: new Float32Array(0), loss, correct, count: n }
+    }
+    return {
+      grads: averageInto(new Float32Array(this.local.size), all, n),
+      loss,
+      correct,
+      count: n,
+    }
   }
 
-  /** Every replica applies `grads` (the workers concurrently with this thread). */
-  apply(grads: Float32Array): void {
-    this.workers.forEach((w, i) => {
-      // The last worker takes the buffer itself once replica 0 has read it.
-      const last = i === this.workers.length - 1
-      const copy = last ? undefined : grads.slice()
-      if (copy) w.send({ type: 'apply', grads: copy }, [copy.buffer as ArrayBuffer])
-    })
-    this.local.apply(grads)
-    const last = this.workers.at(-1)
-    if (last) last.send({ type: 'apply', grads }, [grads.buffer as ArrayBuffer])
+  /**
+   * The gradient of the mean loss over the rows `batch`, averaged over the replicas' shards
+   * (weighted by shard size, in replica order), with the batch's mean loss and correct count.
+   * No replica's weights change.
+   */
+  gradient(batch: ArrayLike<number>): Promise<ShardGradient> {
+    return this.run(batch, GRADIENT)
   }
 
-  /** One training step on the rows `batch`: averaged gradient, then the same update everywhere. */
-  async step(batch: ArrayLike<number>): Promise<ShardGradient> {
-    const g = await this.gradient(batch)
-    const stats = { ...g, grads: g.grads.slice(0, 0) }
-    this.apply(g.grads)
-    return stats
+  /**
+   * One training step on the rows `batch`: each replica computes its shard's gradient, then
+   * every replica averages the shards (same order, same bits) and applies the average with its
+   * own optimizer. The returned statistics have an empty `grads`.
+   */
+  step(batch: ArrayLike<number>): Promise<ShardGradient> {
+    return this.run(batch, APPLY)
   }
 
   /** Each replica's flat weights, replica 0 first (to check they agree). */
   async weights(): Promise<Float32Array[]> {
+    await this.leave()
     const others = await Promise.all(this.workers.map((w) => w.request({ type: 'weights' })))
     return [this.local.weights(), ...others.map((m) => expect(m, 'weights').weights)]
   }
@@ -270,6 +398,11 @@ export class DataParallel {
    * still waiting on a worker rejects with `reason`.
    */
   async close(reason?: unknown): Promise<void> {
+    if (this.running) {
+      // Wakes the workers out of Atomics.wait; terminate() would stop them there too.
+      this.running = false
+      this.post(LEAVE, 0)
+    }
     await Promise.all(this.workers.map((w) => w.close(reason)))
   }
 }

@@ -1,10 +1,29 @@
 /**
  * A data-parallel worker: initialises its own tfjs backend (the training kernels registered, as
- * on the main thread), builds the replica from the shared spec and seed, then answers gradient,
- * apply and weights requests in order. Any failure is posted back as one line and ends the loop.
+ * on the main thread), builds the replica from the shared spec and seed, then answers requests
+ * in order; on `run` it takes steps through the shared exchange (exchange.ts), blocking in
+ * Atomics.wait between them, until a step says LEAVE. Any failure is posted back as one line
+ * (after marking the step failed, so replica 0 stops waiting) and ends the loop.
  */
 import { parentPort } from 'node:worker_threads'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
+import {
+  APPLY,
+  COUNT,
+  DONE,
+  type Exchange,
+  failed as failedStep,
+  LEAVE,
+  MODE,
+  markDone,
+  markUpdated,
+  parts,
+  range,
+  SEQ,
+  shard,
+  slot,
+  updatedAt,
+} from './exchange.ts'
 import type { FromWorker, ToWorker } from './protocol.ts'
 import { digest, Replica } from './replica.ts'
 
@@ -12,6 +31,8 @@ const port = parentPort
 if (!port) throw new Error('Cannot start a data-parallel worker outside a worker thread')
 
 let replica: Replica | undefined
+let exchange: Exchange | undefined
+let rank = 0
 let failed = false
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -22,29 +43,65 @@ function firstLine(e: unknown): string {
   return ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '').trim()
 }
 
+/** Steps until LEAVE (see exchange.ts). */
+function run(r: Replica, ex: Exchange, from: number, indices: Int32Array): void {
+  const c = ex.control
+  let seen = from
+  for (;;) {
+    Atomics.wait(c, SEQ, seen)
+    const seq = Atomics.load(c, SEQ)
+    seen = seq
+    const mode = Atomics.load(c, MODE)
+    if (mode === LEAVE) return
+    const n = Atomics.load(c, COUNT)
+    const [lo, hi] = shard(n, rank, ex.replicas)
+    try {
+      const g = r.gradient(indices.subarray(lo, hi), slot(ex, seq, rank))
+      ex.stats[3 * rank] = g.loss
+      ex.stats[3 * rank + 1] = g.correct
+      ex.stats[3 * rank + 2] = g.count
+    } catch (e) {
+      markDone(ex, seq, rank, true)
+      throw e
+    }
+    markDone(ex, seq, rank, false)
+    let ok = true
+    for (let j = 0; j < ex.replicas; j++) {
+      if (j === rank) continue
+      for (let d = Atomics.load(c, DONE + j); d < seq; d = Atomics.load(c, DONE + j))
+        Atomics.wait(c, DONE + j, d)
+      ok &&= !failedStep(ex, seq, j)
+    }
+    if (!ok || mode !== APPLY) continue
+    const [from, to] = range(ex, rank)
+    r.updateRange(parts(ex, seq, n), n, from, to)
+    markUpdated(ex, seq, rank)
+    for (let j = 0; j < ex.replicas; j++) {
+      const at = updatedAt(ex.replicas, j)
+      if (j !== rank)
+        for (let d = Atomics.load(c, at); d < seq; d = Atomics.load(c, at)) Atomics.wait(c, at, d)
+    }
+    r.writeVariables()
+  }
+}
+
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init': {
       const rt = await initTfjs({ prefer: m.backend })
       replica = new Replica(m.spec, m.data)
+      exchange = m.exchange
+      rank = m.rank
       replica.warmUp(m.warmup, m.warmupRows)
-      post({
-        type: 'ready',
-        backend: rt.backend,
-        size: replica.size,
-        initDigest: digest(replica.weights()),
-      })
+      const initDigest = digest(replica.weights())
+      // Replica 0 has written the same values (checked by the digest) before posting init.
+      if (replica.size === exchange.size) replica.shareParams(exchange.params, false)
+      post({ type: 'ready', backend: rt.backend, size: replica.size, initDigest })
       return
     }
-    case 'gradient': {
-      if (!replica) throw new Error('the replica is not initialised')
-      const g = replica.gradient(m.indices)
-      post({ type: 'gradient', ...g }, [g.grads.buffer as ArrayBuffer])
-      return
-    }
-    case 'apply':
-      if (!replica) throw new Error('the replica is not initialised')
-      replica.apply(m.grads)
+    case 'run':
+      if (!replica || !exchange) throw new Error('the replica is not initialised')
+      run(replica, exchange, m.from, m.indices)
       return
     case 'weights': {
       if (!replica) throw new Error('the replica is not initialised')
