@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { loadMnist, MnistParams } from '../../datasets/mnist.ts'
+import { timeKernels } from '../../harness/backends/kernel-timer.ts'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
 import { Replica } from './replica.ts'
 
@@ -31,32 +32,8 @@ const cpuMs = () => {
   return (c.user + c.system) / 1000
 }
 
-// Wrap every wasm kernel: CPU time of the outermost calls (a kernel that calls kernels counts once).
-const spent = new Map<string, number>()
-let depth = 0
-for (const k of tf.getKernelsForBackend('wasm')) {
-  const inner = k.kernelFunc
-  tf.unregisterKernel(k.kernelName, k.backendName)
-  tf.registerKernel({
-    ...k,
-    kernelFunc: (args) => {
-      if (depth++ > 0) {
-        try {
-          return inner(args)
-        } finally {
-          depth--
-        }
-      }
-      const t0 = cpuMs()
-      try {
-        return inner(args)
-      } finally {
-        depth--
-        spent.set(k.kernelName, (spent.get(k.kernelName) ?? 0) + cpuMs() - t0)
-      }
-    },
-  })
-}
+// CPU time of the outermost wasm kernel calls.
+const { spent } = timeKernels(tf, 'wasm', cpuMs)
 
 const adam = tf.train.adam(0.001)
 for (const batch of [64, 32]) {
