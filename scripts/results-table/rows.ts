@@ -471,8 +471,11 @@ const trainingThroughput = defineRow({
       each averaging in a fixed order and updating half the weights; same seed → same weights):
       ${t.ci(q('wasm-dp', 'samples_per_s'), 0)} samples/s at test accuracy ${t.mean(q('wasm-dp', 'test_accuracy'), 3)};
       2 workers / 1, mean over seeds, per run: **${runs.map((r) => `${fmt(ratio(r), 2)}×`).join(', ')}
-      (target ≥ 1.5: ${runs.filter((r) => ratio(r) >= 1.5).length} of ${runs.length} runs reach it)**. Two workers spend more CPU per sample than one
-      (tfjs's per-call cost does not halve with the batch); see the folder's README. MLP
+      (target ≥ 1.5: ${runs.filter((r) => ratio(r) >= 1.5).length} of ${runs.length} runs reach it)**. The one-worker arm is the
+      standard trainer, whose tfjs-core Adam is slower per step than the replicas' flat Adam, so
+      against one replica of the same code the gain is smaller (the folder's README has that
+      A/B); two workers spend more CPU per sample than one (tfjs's per-call cost does not halve
+      with the batch). MLP
       ${t.ci({ subject: 'wasm', metric: 'samples_per_s', where: { model: 'mlp' } }, 0)}; pure-JS cpu
       backend ${fmt(rate('cpu', 'mlp') / rate('wasm', 'mlp'), 2)}× wasm on the MLP. tfjs-node not installable
       (skipped)`
