@@ -26,6 +26,7 @@ describe('initTfjs()', () => {
     assert.equal(rt.tf.getBackend(), rt.backend)
     if (rt.backend === 'wasm') {
       assert.match(rt.reasons['tensorflow'] ?? '', /tfjs-node/)
+      assert.doesNotMatch(rt.reasons['tensorflow'] ?? '', /imported from/)
       for (const k of WASM_TRAINING_KERNELS) assert.ok(rt.tf.getKernel(k, 'wasm'), k)
     }
     assert.match(rt.version, /^\d+\.\d+\.\d+/)

@@ -45,9 +45,10 @@ const require = createRequire(import.meta.url)
 const runtimes = new Map<string, Promise<TfjsRuntime>>()
 let last: Promise<TfjsRuntime> | undefined
 
+/** The error's first line, without the importing file's path (records name no machine paths). */
 function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e)
-  return (text.split('\n')[0] ?? '').trim()
+  return (text.split('\n')[0] ?? '').replace(/ imported from \S+/, '').trim()
 }
 
 /** Imports a package by a computed name, so that optional packages need no type declarations. */
