@@ -243,3 +243,8 @@ export function errorOf<K extends MessageKey>(key: K, ...args: ArgsOf<K>): Effbe
 export function fail<K extends MessageKey>(key: K, ...args: ArgsOf<K>): never {
   throw errorOf(key, ...args)
 }
+
+/** The first line of a thrown value's message, trimmed (for one-line error texts). */
+export function firstLine(e: unknown): string {
+  return ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '').trim()
+}

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
+import { firstLine } from '../messages.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -103,7 +104,7 @@ export async function createOrtSession(
   try {
     session = await ort.InferenceSession.create(modelBytes, sessionOptions)
   } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]
+    const why = firstLine(e)
     if (executionProvider === 'cuda')
       throw new Error(
         `Cannot use device "gpu": the onnxruntime CUDA provider does not load (${why})`,

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
+import { firstLine } from '../messages.ts'
 import { registerWasmTrainingKernels } from './wasm-kernels.ts'
 
 export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu'
@@ -46,9 +47,8 @@ const runtimes = new Map<string, Promise<TfjsRuntime>>()
 let last: Promise<TfjsRuntime> | undefined
 
 /** The error's first line, without the importing file's path (records name no machine paths). */
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e)
-  return (text.split('\n')[0] ?? '').replace(/ imported from \S+/, '').trim()
+function reasonOf(e: unknown): string {
+  return firstLine(e).replace(/ imported from \S+/, '')
 }
 
 /** Imports a package by a computed name, so that optional packages need no type declarations. */
@@ -103,7 +103,7 @@ async function init(options: TfjsOptions): Promise<TfjsRuntime> {
       return { tf, backend: 'tensorflow', version, threads: options.threads ?? 0, reasons }
     } catch (e) {
       throw new Error(
-        `Cannot use device "gpu": @tensorflow/tfjs-node-gpu does not load (${firstLine(e)})`,
+        `Cannot use device "gpu": @tensorflow/tfjs-node-gpu does not load (${reasonOf(e)})`,
       )
     }
   }
@@ -123,7 +123,7 @@ async function init(options: TfjsOptions): Promise<TfjsRuntime> {
       const version = await tryCpu()
       return { tf, backend: 'cpu', version, threads: 1, reasons }
     } catch (e) {
-      reasons[b === 'node' ? 'tensorflow' : b] = firstLine(e)
+      reasons[b === 'node' ? 'tensorflow' : b] = reasonOf(e)
     }
   }
   throw new Error(`Cannot initialise tfjs: no backend loads (${JSON.stringify(reasons)})`)
@@ -163,7 +163,7 @@ export async function describeBackends(): Promise<BackendProbe[]> {
       const v = mod['version'] as Record<string, string> | undefined
       probes.push({ name, package: pkg, loads: true, detail: v?.['tfjs-node'] ?? 'loaded' })
     } catch (e) {
-      probes.push({ name, package: pkg, loads: false, detail: firstLine(e) })
+      probes.push({ name, package: pkg, loads: false, detail: reasonOf(e) })
     }
   }
   try {
@@ -180,7 +180,7 @@ export async function describeBackends(): Promise<BackendProbe[]> {
       name: 'wasm',
       package: '@tensorflow/tfjs-backend-wasm',
       loads: false,
-      detail: firstLine(e),
+      detail: reasonOf(e),
     })
   }
   try {
@@ -196,7 +196,7 @@ export async function describeBackends(): Promise<BackendProbe[]> {
       name: 'cpu',
       package: '@tensorflow/tfjs-backend-cpu',
       loads: false,
-      detail: firstLine(e),
+      detail: reasonOf(e),
     })
   }
   return probes

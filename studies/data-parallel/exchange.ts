@@ -58,6 +58,12 @@ export function markDone(ex: Exchange, seq: number, r: number, failed: boolean):
   Atomics.notify(ex.control, DONE + r)
 }
 
+/** Blocks (Atomics.wait: worker threads only) until control word `at` reaches `seq`. */
+export function waitUntil(ex: Exchange, at: number, seq: number): void {
+  const c = ex.control
+  for (let d = Atomics.load(c, at); d < seq; d = Atomics.load(c, at)) Atomics.wait(c, at, d)
+}
+
 /** Whether replica r failed step `seq` (once its DONE has reached seq). */
 export function failed(ex: Exchange, seq: number, r: number): boolean {
   return Atomics.load(ex.control, failedAt(ex.replicas, seq, r)) !== 0
@@ -77,7 +83,7 @@ export interface Exchange {
   control: Int32Array
   /** 2 x replicas slots of `size` values. */
   slots: Float32Array
-  /** Per replica: mean loss, correct predictions, rows. */
+  /** Per replica: mean loss and correct predictions of its shard (its rows are its shard's). */
   stats: Float64Array
   /** The parameters every replica trains (each updates its range, then reads them all). */
   params: Float32Array
@@ -89,7 +95,7 @@ export function createExchange(replicas: number, size: number): Exchange {
     size,
     control: new Int32Array(new SharedArrayBuffer(4 * (DONE + 4 * replicas))),
     slots: new Float32Array(new SharedArrayBuffer(4 * 2 * replicas * size)),
-    stats: new Float64Array(new SharedArrayBuffer(8 * 3 * replicas)),
+    stats: new Float64Array(new SharedArrayBuffer(8 * 2 * replicas)),
     params: new Float32Array(new SharedArrayBuffer(4 * size)),
   }
 }

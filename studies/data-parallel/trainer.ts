@@ -23,6 +23,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { TfjsPreference } from '../../harness/backends/tfjs.ts'
+import { firstLine } from '../../harness/messages.ts'
 import type { Rng } from '../../harness/run/rng.ts'
 import {
   APPLY,
@@ -65,10 +66,6 @@ const waitAsync = (
 ).waitAsync
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url)
-
-function firstLine(e: unknown): string {
-  return ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '').trim()
-}
 
 /** One worker thread and its in-order request/reply channel. */
 class WorkerReplica {
@@ -264,25 +261,23 @@ export class DataParallel {
    * exits still arrive.
    */
   private async settle(seq: number): Promise<void> {
-    const c = this.exchange.control
     for (const w of this.workers) {
-      for (let d = Atomics.load(c, DONE + w.index); d < seq; d = Atomics.load(c, DONE + w.index)) {
-        const waiting = waitAsync(c, DONE + w.index, d)
-        if (waiting.async) await Promise.race([waiting.value, w.failed])
-      }
+      await this.waitUntil(DONE + w.index, seq, w)
       if (seq > 0 && failed(this.exchange, seq, w.index)) await w.failed
     }
   }
 
   /** Waits until every worker has written its range of step `seq`'s update. */
   private async settleUpdated(seq: number): Promise<void> {
+    for (const w of this.workers) await this.waitUntil(updatedAt(this.replicas, w.index), seq, w)
+  }
+
+  /** Waits (without blocking the event loop) until control word `at` reaches `seq`, or w fails. */
+  private async waitUntil(at: number, seq: number, w: WorkerReplica): Promise<void> {
     const c = this.exchange.control
-    for (const w of this.workers) {
-      const at = updatedAt(this.replicas, w.index)
-      for (let d = Atomics.load(c, at); d < seq; d = Atomics.load(c, at)) {
-        const waiting = waitAsync(c, at, d)
-        if (waiting.async) await Promise.race([waiting.value, w.failed])
-      }
+    for (let d = Atomics.load(c, at); d < seq; d = Atomics.load(c, at)) {
+      const waiting = waitAsync(c, at, d)
+      if (waiting.async) await Promise.race([waiting.value, w.failed])
     }
   }
 
@@ -347,7 +342,7 @@ export class DataParallel {
       const [rLoss, rCorrect] =
         r === 0
           ? [own.loss, own.correct]
-          : [ex.stats[3 * r] as number, ex.stats[3 * r + 1] as number]
+          : [ex.stats[2 * r] as number, ex.stats[2 * r + 1] as number]
       loss += ((b - a) / n) * rLoss
       correct += rCorrect
     }

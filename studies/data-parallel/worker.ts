@@ -7,6 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { initTfjs } from '../../harness/backends/tfjs.ts'
+import { firstLine } from '../../harness/messages.ts'
 import {
   APPLY,
   COUNT,
@@ -23,6 +24,7 @@ import {
   shard,
   slot,
   updatedAt,
+  waitUntil,
 } from './exchange.ts'
 import type { FromWorker, ToWorker } from './protocol.ts'
 import { digest, Replica } from './replica.ts'
@@ -39,10 +41,6 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer)
 }
 
-function firstLine(e: unknown): string {
-  return ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '').trim()
-}
-
 /** Steps until LEAVE (see exchange.ts). */
 function run(r: Replica, ex: Exchange, from: number, indices: Int32Array): void {
   const c = ex.control
@@ -57,9 +55,8 @@ function run(r: Replica, ex: Exchange, from: number, indices: Int32Array): void 
     const [lo, hi] = shard(n, rank, ex.replicas)
     try {
       const g = r.gradient(indices.subarray(lo, hi), slot(ex, seq, rank))
-      ex.stats[3 * rank] = g.loss
-      ex.stats[3 * rank + 1] = g.correct
-      ex.stats[3 * rank + 2] = g.count
+      ex.stats[2 * rank] = g.loss
+      ex.stats[2 * rank + 1] = g.correct
     } catch (e) {
       markDone(ex, seq, rank, true)
       throw e
@@ -68,19 +65,15 @@ function run(r: Replica, ex: Exchange, from: number, indices: Int32Array): void 
     let ok = true
     for (let j = 0; j < ex.replicas; j++) {
       if (j === rank) continue
-      for (let d = Atomics.load(c, DONE + j); d < seq; d = Atomics.load(c, DONE + j))
-        Atomics.wait(c, DONE + j, d)
+      waitUntil(ex, DONE + j, seq)
       ok &&= !failedStep(ex, seq, j)
     }
     if (!ok || mode !== APPLY) continue
     const [from, to] = range(ex, rank)
     r.updateRange(parts(ex, seq, n), n, from, to)
     markUpdated(ex, seq, rank)
-    for (let j = 0; j < ex.replicas; j++) {
-      const at = updatedAt(ex.replicas, j)
-      if (j !== rank)
-        for (let d = Atomics.load(c, at); d < seq; d = Atomics.load(c, at)) Atomics.wait(c, at, d)
-    }
+    for (let j = 0; j < ex.replicas; j++)
+      if (j !== rank) waitUntil(ex, updatedAt(ex.replicas, j), seq)
     r.writeVariables()
   }
 }
